@@ -1,0 +1,3 @@
+"""motcua: the one-stop (một cửa) information system for administrative procedures."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,198 @@
+"""Who the province is: administrative units, agencies with their electronic identifier codes,
+one-stop units and the staff assigned to them.
+
+Units and agencies are versioned (validity dates, predecessor/successor links), so that the
+2023 three-level structure (districts; Bạc Liêu as a province) stays for history and maps to the
+2025 two-level units (Law 72/2025/QH15; Resolutions 202/2025/QH15 and 1655/NQ-UBTVQH15).
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AdministrativeUnit(models.Model):
+    """Đơn vị hành chính: a province, a district (before 1/7/2025) or a commune-level unit."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "Tỉnh"
+        CITY = "city", "Thành phố trực thuộc trung ương"
+        DISTRICT = "district", "Huyện"
+        DISTRICT_CITY = "district_city", "Thành phố thuộc tỉnh"
+        TOWN = "town", "Thị xã"
+        COMMUNE = "commune", "Xã"
+        WARD = "ward", "Phường"
+        TOWNSHIP = "township", "Thị trấn"
+        SPECIAL_ZONE = "special_zone", "Đặc khu"
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, "Cấp tỉnh"
+        DISTRICT = 2, "Cấp huyện"
+        COMMUNE = 3, "Cấp xã"
+
+    code = models.CharField("mã đơn vị hành chính", max_length=10)
+    name = models.CharField("tên", max_length=150)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField("cấp", choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="trực thuộc", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True, help_text="Ngày đầu tiên không còn hiệu lực.")
+    successors = models.ManyToManyField(
+        "self",
+        through="UnitSuccession",
+        symmetrical=False,
+        related_name="predecessors",
+        verbose_name="đơn vị kế thừa",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="unique_unit_code_version"),
+        ]
+        indexes = [models.Index(fields=["code"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+class UnitSuccession(models.Model):
+    """One predecessor → successor link (sáp nhập, chia tách) at a date, with its legal basis."""
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit, verbose_name="đơn vị cũ", on_delete=models.CASCADE, related_name="succession_out"
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit, verbose_name="đơn vị mới", on_delete=models.CASCADE, related_name="succession_in"
+    )
+    effective_date = models.DateField("ngày có hiệu lực")
+    legal_basis = models.CharField("căn cứ", max_length=200, blank=True)
+    note = models.CharField("ghi chú", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "kế thừa đơn vị hành chính"
+        verbose_name_plural = "kế thừa đơn vị hành chính"
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unique_unit_succession"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class Agency(models.Model):
+    """Cơ quan, đơn vị: a body with an electronic identifier code (Decision 20/2020/QĐ-TTg).
+
+    One-stop units (the provincial Trung tâm Phục vụ hành chính công and one centre per commune)
+    are agencies of their own kind (``ONE_STOP``).
+    """
+
+    class Kind(models.TextChoices):
+        PEOPLES_COMMITTEE = "peoples_committee", "Ủy ban nhân dân"
+        DEPARTMENT = "department", "Sở, ban, ngành"
+        SPECIALIZED = "specialized", "Cơ quan chuyên môn cấp xã"
+        ONE_STOP = "one_stop", "Bộ phận Một cửa / Trung tâm Phục vụ hành chính công"
+        VERTICAL = "vertical", "Cơ quan ngành dọc (công an, thuế…)"
+        OTHER = "other", "Khác"
+
+    ident_code = models.CharField(
+        "mã định danh điện tử",
+        max_length=35,
+        help_text="Theo Quyết định 20/2020/QĐ-TTg, dạng V1V2V3.Z1Z2.Y1Y2.M1X1X2, ví dụ 000.00.00.H12.",
+    )
+    name = models.CharField("tên", max_length=250)
+    short_name = models.CharField("tên ngắn", max_length=120, blank=True)
+    kind = models.CharField("loại", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="cơ quan cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    admin_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name="địa bàn",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+    )
+    working_hours = models.ForeignKey(
+        "worktime.WorkingHoursProfile",
+        verbose_name="khung giờ làm việc",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="Để trống: dùng khung giờ mặc định.",
+    )
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    phone = models.CharField("điện thoại", max_length=50, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    opens_saturday = models.BooleanField(
+        "tiếp nhận sáng thứ Bảy",
+        default=False,
+        help_text="Chỉ là giờ mở cửa: thời hạn vẫn tính từ ngày làm việc kế tiếp, trừ khi lịch làm việc mở ngày đó.",
+    )
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name="cơ quan kế thừa", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
+    )
+
+    class Meta:
+        verbose_name = "cơ quan, đơn vị"
+        verbose_name_plural = "cơ quan, đơn vị"
+        ordering = ["ident_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["ident_code", "valid_from"], name="unique_agency_code_version"),
+        ]
+        indexes = [models.Index(fields=["ident_code"]), models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffAssignment(models.Model):
+    """A person's role at a unit for a period (phân công; Circular 03/2025: official or reserve)."""
+
+    class Role(models.TextChoices):
+        RECEIVING_OFFICER = "receiving_officer", "Cán bộ tiếp nhận"
+        SPECIALIST = "specialist", "Chuyên viên xử lý"
+        UNIT_LEADER = "unit_leader", "Lãnh đạo đơn vị"
+        TTHC_CONTROL = "tthc_control", "Cán bộ kiểm soát TTHC"
+        PROVINCE_LEADER = "province_leader", "Lãnh đạo tỉnh"
+        ADMINISTRATOR = "administrator", "Quản trị hệ thống"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="assignments"
+    )
+    agency = models.ForeignKey(Agency, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("vai trò", max_length=30, choices=Role.choices)
+    is_reserve = models.BooleanField("dự phòng", default=False)
+    sending_agency = models.ForeignKey(
+        Agency,
+        verbose_name="cơ quan cử",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seconded_assignments",
+        help_text="Cơ quan cử cán bộ đến làm việc tại Bộ phận Một cửa (nếu có).",
+    )
+    tasks = models.CharField("nhiệm vụ", max_length=300, blank=True)
+    valid_from = models.DateField("từ ngày", null=True, blank=True)
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phân công cán bộ"
+        verbose_name_plural = "phân công cán bộ"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role", "valid_from"], name="unique_staff_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.agency}"

@@ -1,0 +1,154 @@
+"""Django settings for motcua. Every value comes from the environment through ``motcua.conf``."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from motcua.conf import env, env_bool, env_int, env_list
+
+BASE_DIR = Path(__file__).resolve().parent
+
+DATA_DIR = Path(
+    env("MOTCUA_DATA_DIR", str(Path.cwd() / "var"), "Directory for the SQLite database and uploaded files.")
+).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = env(
+    "MOTCUA_SECRET_KEY",
+    "dev-insecure-change-me",
+    "Django secret key. Set a long random value in production.",
+)
+DEBUG = env_bool("MOTCUA_DEBUG", False, "Django debug mode (never in production).")
+ALLOWED_HOSTS = env_list(
+    "MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver", "Comma-separated host names served."
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "MOTCUA_CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://host) trusted for CSRF."
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "motcua.accounts",
+    "motcua.worktime",
+    "motcua.org",
+    "motcua.catalog",
+    "motcua.cli",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "motcua.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "motcua.wsgi.application"
+
+# --- Database -------------------------------------------------------------------------------
+_DEFAULT_DB_URL = f"sqlite:///{DATA_DIR / 'motcua.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env(
+            "DATABASE_URL",
+            _DEFAULT_DB_URL,
+            "Database URL. Default: SQLite in WAL mode under MOTCUA_DATA_DIR; "
+            "production: postgres://user:password@host:5432/name (psycopg 3).",
+        ),
+        conn_max_age=env_int("MOTCUA_DB_CONN_MAX_AGE", 0, "Seconds to keep database connections open."),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so
+        # concurrent writers queue on busy_timeout instead of failing with "database is locked".
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env("MOTCUA_MEDIA_ROOT", str(DATA_DIR / "media"), "Directory for uploaded files.")).resolve()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+
+# --- Background tasks -----------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "MOTCUA_TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            "Task backend (Django Tasks API). Tests use django_tasks.backends.immediate.ImmediateBackend.",
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Working time ---------------------------------------------------------------------------
+MOTCUA_TIME_ZONE = TIME_ZONE
+MOTCUA_HOLIDAY_COUNTRY = env(
+    "MOTCUA_HOLIDAY_COUNTRY", "VN", "Country whose public holidays the `holidays` package supplies."
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("MOTCUA_LOG_LEVEL", "INFO", "Root log level.")},
+}

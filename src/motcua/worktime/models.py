@@ -68,5 +68,7 @@ class WorkingHoursProfile(models.Model):
             raise ValidationError("Giờ bắt đầu buổi sáng phải trước giờ kết thúc.")
         if (self.afternoon_start is None) != (self.afternoon_end is None):
             raise ValidationError("Buổi chiều cần cả giờ bắt đầu và giờ kết thúc, hoặc để trống cả hai.")
-        if self.afternoon_start is not None and not (self.morning_end <= self.afternoon_start < self.afternoon_end):
+        if self.afternoon_start is not None and not (
+            self.morning_end <= self.afternoon_start < self.afternoon_end
+        ):
             raise ValidationError("Buổi chiều phải bắt đầu sau buổi sáng và kết thúc sau khi bắt đầu.")

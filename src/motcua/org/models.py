@@ -6,8 +6,43 @@ Units and agencies are versioned (validity dates, predecessor/successor links), 
 2025 two-level units (Law 72/2025/QH15; Resolutions 202/2025/QH15 and 1655/NQ-UBTVQH15).
 """
 
+import datetime as dt
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+# Decision 20/2020/QĐ-TTg Art. 4: groups V1V2V3.Z1Z2.Y1Y2.M1X1X2 of digits 0–9 and letters A–Z; the
+# level-1 group starts with the letter of its group (H = provincial People's Committee).
+IDENT_CODE_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$")
+IDENT_CODE_MAX_LENGTH = 35
+
+
+def is_valid_ident_code(code: str) -> bool:
+    return len(code) <= IDENT_CODE_MAX_LENGTH and IDENT_CODE_RE.fullmatch(code) is not None
+
+
+class ValidityQuerySet(models.QuerySet):
+    """Rows valid on a date: ``valid_from`` ≤ date < ``valid_to`` (an empty bound is open)."""
+
+    def valid_on(self, on: dt.date):
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gt=on),
+        )
+
+    def current(self):
+        return self.valid_on(dt.date.today())
+
+
+def _is_valid_on(obj, on: dt.date) -> bool:
+    return (obj.valid_from is None or obj.valid_from <= on) and (obj.valid_to is None or on < obj.valid_to)
+
+
+def _clean_validity(obj) -> None:
+    if obj.valid_from and obj.valid_to and obj.valid_to <= obj.valid_from:
+        raise ValidationError({"valid_to": "Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."})
 
 
 class AdministrativeUnit(models.Model):
@@ -34,10 +69,17 @@ class AdministrativeUnit(models.Model):
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     level = models.PositiveSmallIntegerField("cấp", choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="trực thuộc", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="trực thuộc",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
-    valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True, help_text="Ngày đầu tiên không còn hiệu lực.")
+    valid_to = models.DateField(
+        "hết hiệu lực từ", null=True, blank=True, help_text="Ngày đầu tiên không còn hiệu lực."
+    )
     successors = models.ManyToManyField(
         "self",
         through="UnitSuccession",
@@ -46,6 +88,8 @@ class AdministrativeUnit(models.Model):
         verbose_name="đơn vị kế thừa",
         blank=True,
     )
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "đơn vị hành chính"
@@ -63,6 +107,14 @@ class AdministrativeUnit(models.Model):
     def is_current(self) -> bool:
         return self.valid_to is None
 
+    def is_valid_on(self, on: dt.date) -> bool:
+        return _is_valid_on(self, on)
+
+    def clean(self) -> None:
+        _clean_validity(self)
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": "Đơn vị hành chính không thể trực thuộc chính nó."})
+
 
 class UnitSuccession(models.Model):
     """One predecessor → successor link (sáp nhập, chia tách) at a date, with its legal basis."""
@@ -75,6 +127,11 @@ class UnitSuccession(models.Model):
     )
     effective_date = models.DateField("ngày có hiệu lực")
     legal_basis = models.CharField("căn cứ", max_length=200, blank=True)
+    is_partial = models.BooleanField(
+        "nhập một phần",
+        default=False,
+        help_text="Chỉ một phần diện tích/dân số của đơn vị cũ nhập vào đơn vị mới (đơn vị cũ bị chia).",
+    )
     note = models.CharField("ghi chú", max_length=300, blank=True)
 
     class Meta:
@@ -112,7 +169,12 @@ class Agency(models.Model):
     short_name = models.CharField("tên ngắn", max_length=120, blank=True)
     kind = models.CharField("loại", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="cơ quan cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="cơ quan cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     admin_unit = models.ForeignKey(
         AdministrativeUnit,
@@ -141,8 +203,15 @@ class Agency(models.Model):
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name="cơ quan kế thừa", null=True, blank=True, on_delete=models.SET_NULL, related_name="predecessors"
+        "self",
+        verbose_name="cơ quan kế thừa",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
     )
+
+    objects = ValidityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "cơ quan, đơn vị"
@@ -155,6 +224,24 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_valid_on(self, on: dt.date) -> bool:
+        return _is_valid_on(self, on)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.ident_code and not is_valid_ident_code(self.ident_code):
+            errors["ident_code"] = (
+                "Mã định danh điện tử không đúng cấu trúc V1V2V3.Z1Z2.Y1Y2.M1X1X2 của Quyết định 20/2020/QĐ-TTg "
+                "(chữ số 0–9, chữ in hoa A–Z, ví dụ 000.00.00.H12)."
+            )
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = "Cơ quan không thể trực thuộc chính nó."
+        if self.successor_id and self.successor_id == self.pk:
+            errors["successor"] = "Cơ quan không thể kế thừa chính nó."
+        if errors:
+            raise ValidationError(errors)
+        _clean_validity(self)
 
 
 class StaffAssignment(models.Model):
@@ -169,9 +256,14 @@ class StaffAssignment(models.Model):
         ADMINISTRATOR = "administrator", "Quản trị hệ thống"
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người dùng", on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name="người dùng",
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
-    agency = models.ForeignKey(Agency, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assignments")
+    agency = models.ForeignKey(
+        Agency, verbose_name="đơn vị", on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField("vai trò", max_length=30, choices=Role.choices)
     is_reserve = models.BooleanField("dự phòng", default=False)
     sending_agency = models.ForeignKey(
@@ -187,12 +279,19 @@ class StaffAssignment(models.Model):
     valid_from = models.DateField("từ ngày", null=True, blank=True)
     valid_to = models.DateField("đến ngày", null=True, blank=True)
 
+    objects = ValidityQuerySet.as_manager()
+
     class Meta:
         verbose_name = "phân công cán bộ"
         verbose_name_plural = "phân công cán bộ"
         constraints = [
-            models.UniqueConstraint(fields=["user", "agency", "role", "valid_from"], name="unique_staff_assignment"),
+            models.UniqueConstraint(
+                fields=["user", "agency", "role", "valid_from"], name="unique_staff_assignment"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.agency}"
+
+    def clean(self) -> None:
+        _clean_validity(self)

@@ -120,6 +120,7 @@ USE_TZ = True
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when its root is missing
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MOTCUA_MEDIA_ROOT", str(DATA_DIR / "media"), "Directory for uploaded files.")).resolve()
 STORAGES = {

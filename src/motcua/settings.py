@@ -9,7 +9,11 @@ from motcua.conf import env, env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parent
 
 DATA_DIR = Path(
-    env("MOTCUA_DATA_DIR", str(Path.cwd() / "var"), "Directory for the SQLite database and uploaded files.")
+    env(
+        "MOTCUA_DATA_DIR",
+        "var",
+        "Directory for the SQLite database, uploaded files and static files; relative to the working directory.",
+    )
 ).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -78,15 +82,15 @@ TEMPLATES = [
 WSGI_APPLICATION = "motcua.wsgi.application"
 
 # --- Database -------------------------------------------------------------------------------
-_DEFAULT_DB_URL = f"sqlite:///{DATA_DIR / 'motcua.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         env(
             "DATABASE_URL",
-            _DEFAULT_DB_URL,
-            "Database URL. Default: SQLite in WAL mode under MOTCUA_DATA_DIR; "
+            "",
+            "Database URL. Empty: SQLite in WAL mode at MOTCUA_DATA_DIR/motcua.sqlite3; "
             "production: postgres://user:password@host:5432/name (psycopg 3).",
-        ),
+        )
+        or f"sqlite:///{DATA_DIR / 'motcua.sqlite3'}",
         conn_max_age=env_int("MOTCUA_DB_CONN_MAX_AGE", 0, "Seconds to keep database connections open."),
     )
 }
@@ -122,7 +126,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when its root is missing
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(env("MOTCUA_MEDIA_ROOT", str(DATA_DIR / "media"), "Directory for uploaded files.")).resolve()
+MEDIA_ROOT = Path(
+    env("MOTCUA_MEDIA_ROOT", "", "Directory for uploaded files. Empty: MOTCUA_DATA_DIR/media.") or DATA_DIR / "media"
+).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "motcua.worktime",
     "motcua.org",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.cli",
 ]
 

@@ -23,7 +23,7 @@ from motcua.org.models import Agency, StaffAssignment
 from motcua.worktime.units import TimeUnit
 
 from . import models as m
-from .services import _empty_stats, _save, describe, version_write
+from .services import VERSION_FIELDS, _empty_stats, _save, describe, version_write
 
 log = logging.getLogger(__name__)
 
@@ -291,24 +291,7 @@ def _export_version(v: m.ProcedureVersion) -> dict:
     return data
 
 
-_VERSION_SCALARS = (
-    "name",
-    "level",
-    "implementing_agency_text",
-    "competent_at_commune",
-    "competent_agency_kind",
-    "target_persons",
-    "result_text",
-    "result_codes",
-    "paper_result_required",
-    "online_level",
-    "non_boundary",
-    "fee_bearing",
-    "legal_basis",
-    "conditions",
-    "steps_text",
-    "note",
-)
+_VERSION_SCALARS = VERSION_FIELDS
 _VERSION_TEXTS = (
     "implementing_agency_text",
     "target_persons",

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from motcua.accounts.models import User
+from motcua.accounts.models import ApiToken, User
+from motcua.accounts.services import api_token_revoke
 
 
 @admin.register(User)
@@ -10,3 +11,23 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "full_name", "email")
     fieldsets = BaseUserAdmin.fieldsets + (("Thông tin bổ sung", {"fields": ("full_name", "phone")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("Thông tin bổ sung", {"fields": ("full_name", "email")}),)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are made with ``motcua token create`` (the secret is shown once); here they are
+    only listed and revoked."""
+
+    list_display = ("prefix", "name", "user", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("prefix", "name", "user__username")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Thu hồi các mã đã chọn")
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(token=token)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs page from its bundled assets (no CDN)
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -152,6 +153,30 @@ TASKS = {
 MOTCUA_TIME_ZONE = TIME_ZONE
 MOTCUA_HOLIDAY_COUNTRY = env(
     "MOTCUA_HOLIDAY_COUNTRY", "VN", "Country whose public holidays the `holidays` package supplies."
+)
+
+# --- Dossiers ------------------------------------------------------------------------------
+# Decree 118/2025 Art. 28 fixes the code's parts; its 2025 rendering is unverified, so it is set here.
+MOTCUA_DOSSIER_CODE_DATE_FORMAT = env(
+    "MOTCUA_DOSSIER_CODE_DATE_FORMAT", "%y%m%d", "strftime format of the reception date in dossier codes."
+)
+MOTCUA_DOSSIER_CODE_WIDTH = env_int(
+    "MOTCUA_DOSSIER_CODE_WIDTH", 4, "Minimum digits of the daily running number in dossier codes."
+)
+MOTCUA_DOSSIER_CODE_PORTAL_PREFIX = env(
+    "MOTCUA_DOSSIER_CODE_PORTAL_PREFIX",
+    "000.00.00.G22",
+    "Prefix of group (liên thông) dossiers filed online on the national portal (unverified).",
+)
+MOTCUA_SUPPLEMENT_POLICY = env(
+    "MOTCUA_SUPPLEMENT_POLICY",
+    "restart",
+    "Default supplement clock for new dossiers: restart (Decree 118/2025 Art. 19(5)), pause or extend.",
+)
+MOTCUA_APPLICANT_STOP_NATIONAL_STATUS = env_int(
+    "MOTCUA_APPLICANT_STOP_NATIONAL_STATUS",
+    7,
+    "National status code (7 or 8) synced for a stop at the applicant's request (unverified mapping).",
 )
 
 LOGGING = {

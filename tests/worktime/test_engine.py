@@ -347,3 +347,11 @@ def test_engine_does_not_import_the_orm():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("unit", "value"), [("working_days", 100_000), ("days", 100_000), ("months", 4_000)])
+def test_a_deadline_beyond_the_supported_range_is_refused(unit, value):
+    """A limit centuries long is a data error: refused, never a runaway calendar."""
+    calendar = WorkCalendar({})  # its own calendar: widening must not leak into the shared one
+    with pytest.raises(OverflowError):
+        add_time(datetime(2026, 2, 13, 15, 30, tzinfo=TZ), value, unit, calendar, DEFAULT_HOURS)

@@ -1,9 +1,9 @@
 """Django admin for units, agencies and staff assignments (Vietnamese labels, no N+1 lists)."""
 
-import datetime as dt
 
 from django.contrib import admin
 from django.db.models import Q
+from django.utils import timezone
 
 from motcua.org.models import AdministrativeUnit, Agency, StaffAssignment, UnitSuccession
 
@@ -16,7 +16,7 @@ class ValidityFilter(admin.SimpleListFilter):
         return [("current", "Đang hiệu lực"), ("history", "Đã hết hiệu lực (lịch sử)")]
 
     def queryset(self, request, queryset):
-        today = dt.date.today()
+        today = timezone.localdate()
         if self.value() == "current":
             return queryset.valid_on(today)
         if self.value() == "history":

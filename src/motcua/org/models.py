@@ -12,6 +12,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 # Decision 20/2020/QĐ-TTg Art. 4: groups V1V2V3.Z1Z2.Y1Y2.M1X1X2 of digits 0–9 and letters A–Z; the
 # level-1 group starts with the letter of its group (H = provincial People's Committee).
@@ -33,7 +34,7 @@ class ValidityQuerySet(models.QuerySet):
         )
 
     def current(self):
-        return self.valid_on(dt.date.today())
+        return self.valid_on(timezone.localdate())
 
 
 def _is_valid_on(obj, on: dt.date) -> bool:

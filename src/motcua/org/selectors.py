@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from motcua.org.models import AdministrativeUnit, Agency, StaffAssignment, UnitSuccession
 
@@ -26,7 +27,7 @@ class AmbiguousSuccessionError(LookupError):
 
 
 def _today() -> dt.date:
-    return dt.date.today()
+    return timezone.localdate()
 
 
 def _province_code(code: int | str) -> str:

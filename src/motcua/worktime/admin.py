@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import admin
 from django.db.models.functions import ExtractYear
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from motcua.worktime.models import CalendarEntry, WorkingHoursProfile
 from motcua.worktime.selectors import calendar_year_exceptions
@@ -60,9 +59,9 @@ class CalendarEntryAdmin(admin.ModelAdmin):
     def effective_view(self, request):
         """Read-only: the effective closed weekdays and worked weekend days of a year."""
         try:
-            year = int(request.GET.get("year", date.today().year))
+            year = int(request.GET.get("year", timezone.localdate().year))
         except ValueError:
-            year = date.today().year
+            year = timezone.localdate().year
         rows = [
             {
                 "date": d,

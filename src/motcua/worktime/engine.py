@@ -200,6 +200,9 @@ DEFAULT_HOURS = WorkingHours()
 # --------------------------------------------------------------------------------------------
 
 
+MAX_YEAR = 2200  # the calendar never widens past this year
+
+
 @lru_cache(maxsize=8)
 def _package_days(country: str, first_year: int, last_year: int) -> tuple[dict[date, str], dict[date, str]]:
     """(closed dates → name, weekend dates worked in exchange → name) from the ``holidays`` package."""
@@ -298,8 +301,12 @@ class WorkCalendar:
         with self._lock:
             t = self._table
             year = date.fromordinal(min(ordinal, date.max.toordinal())).year
+            if year > MAX_YEAR:
+                # A deadline centuries ahead is a data error, and widening that far would build a
+                # table of millions of days; refuse instead.
+                raise OverflowError(f"{year} is after the last supported year {MAX_YEAR}")
             # One spare year after the target so "the next working day" always exists.
-            last = min(9999, max(t.last_year, year + 2))
+            last = max(t.last_year, year + 2)
             if last != t.last_year:
                 self._table = self._build(t.first_year, last)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from motcua.worktime.selectors import calendar_year_exceptions
 from motcua.worktime.services import CalendarImportError, calendar_load_csv
@@ -23,7 +22,7 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="Nạp CSV date,kind,name (upsert, tất cả hoặc không)")
         load.add_argument("file")
         show = sub.add_parser("show", help="Ngày thường được nghỉ và ngày cuối tuần làm việc của một năm")
-        show.add_argument("--year", type=int, default=date.today().year)
+        show.add_argument("--year", type=int, default=timezone.localdate().year)
 
     def handle(self, *args, action: str, **options):
         if action == "load":

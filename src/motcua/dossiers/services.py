@@ -1,0 +1,721 @@
+"""Writes on dossiers (design §3.2): one transaction per call, table-checked, logged.
+
+Every call: lock the dossier row → check the idempotency key → check the caller's version →
+check the transition and role in :mod:`motcua.dossiers.lifecycle` → apply the action's rule →
+write the columns (status, clock, facts) → append the :class:`DossierAction` row → bump
+``version`` → schedule :data:`AFTER_COMMIT_HOOKS` with ``transaction.on_commit``.
+
+Deadline arithmetic goes through the worktime engine only (design §3.5), with the working hours
+and the supplement policy snapshotted at reception (design §3.7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from motcua.catalog.models import Component, ProcedureCase, WorkflowStep
+from motcua.org.models import Agency
+from motcua.worktime.engine import (
+    TZ,
+    SupplementPolicy,
+    TimeLimit,
+    WorkingHours,
+    add_time,
+    due_after_supplement,
+    working_time_between,
+)
+from motcua.worktime.selectors import get_calendar, get_working_hours
+
+from .facts import dossier_outcomes
+from .lifecycle import (
+    APPLICANT,
+    NEW,
+    ConcurrencyError,
+    LifecycleError,
+    Transition,
+    check_roles,
+    transition_for,
+)
+from .models import (
+    Channel,
+    Dossier,
+    DossierAction,
+    DossierComponent,
+    PersonalDataAccess,
+    Status,
+    StopInitiator,
+)
+
+# Decree 118/2025 took effect on 01/7/2025 (Art. 41); a dossier's rules follow its reception date.
+FRAMEWORK_2025_FROM = dt.date(2025, 7, 1)
+# Decree 118/2025 Art. 17(2)(c): official reception or a supplement notice within 8 working hours.
+ONLINE_ACCEPTANCE_WORKING_HOURS = 8
+# Decree 118/2025 Art. 19(5), Decree 61/2018 Art. 19(4): supplement during appraisal ≤ 3 working days.
+SUPPLEMENT_WINDOW_WORKING_DAYS = 3
+# Decree 118/2025 Art. 19(5): close after 15 days (calendar, as written) without the supplement.
+SUPPLEMENT_CLOSE_DAYS = 15
+# Decree 118/2025 Art. 19(6): the apology and extension come at least 1 day before the due date.
+EXTENSION_NOTICE_WORKING_DAYS = 1
+
+# Actions whose form must state the reasons (Phiếu từ chối, Phiếu yêu cầu bổ sung, Mẫu 04, Mẫu 05).
+_REASON_REQUIRED = frozenset(
+    {"refuse_at_reception", "request_supplement", "reject_after_appraisal", "apologize_and_extend", "stop"}
+)
+
+#: Callables run after commit with the new DossierAction (notifications, sync …; design §3.8).
+AFTER_COMMIT_HOOKS: list[Callable[[DossierAction], None]] = []
+
+_APPLICANT_FIELDS = {
+    "applicant_type": "applicant_type",
+    "name": "applicant_name",
+    "id_kind": "id_kind",
+    "id_number": "id_number",
+    "birth_date": "birth_date",
+    "sex": "sex",
+    "phone": "phone",
+    "email": "email",
+    "address": "address",
+    "address_unit": "address_unit",
+    "user": "applicant_user",
+}
+_PROXY_FIELDS = {"name": "proxy_name", "id_number": "proxy_id_number", "phone": "proxy_phone"}
+
+
+def _err(code: str, vi: str, en: str, field: str | None = None) -> LifecycleError:
+    return LifecycleError(code, vi, en, field)
+
+
+# ---------------------------------------------------------------------------------------------
+# Snapshot and clock helpers
+# ---------------------------------------------------------------------------------------------
+
+
+def _framework(at: dt.datetime) -> str:
+    """Rule set by reception date, never by today's date (design §3.6)."""
+    return "2025" if at.astimezone(TZ).date() >= FRAMEWORK_2025_FROM else "2018"
+
+
+def _hours_snapshot(agency: Agency) -> tuple[str, dict[str, Any], WorkingHours]:
+    from motcua.worktime.models import WorkingHoursProfile
+
+    profile = agency.working_hours or WorkingHoursProfile.objects.filter(is_default=True).first()
+    hours = get_working_hours(profile)
+    windows = {
+        "windows": [[s.strftime("%H:%M"), e.strftime("%H:%M")] for s, e in hours.windows],
+        "cutoff": hours.cutoff.strftime("%H:%M"),
+    }
+    return (profile.name if profile else "built-in"), windows, hours
+
+
+def dossier_hours(dossier: Dossier) -> WorkingHours:
+    """The working hours snapshotted at reception (built-in default when none was taken)."""
+    snap = dossier.hours_windows or {}
+    if not snap.get("windows"):
+        return get_working_hours(None)
+    windows = tuple((dt.time.fromisoformat(s), dt.time.fromisoformat(e)) for s, e in snap["windows"])
+    return WorkingHours(windows=windows, cutoff=dt.time.fromisoformat(snap.get("cutoff", "15:00")))
+
+
+def _limit(dossier: Dossier) -> TimeLimit:
+    return TimeLimit(Decimal(dossier.limit_value), dossier.limit_unit)
+
+
+def _add(dossier: Dossier, start: dt.datetime, value, unit: str) -> dt.datetime:
+    return add_time(start, value, unit, get_calendar(), dossier_hours(dossier))
+
+
+def _start_clock(dossier: Dossier, *, at: dt.datetime) -> None:
+    """Snapshot the rules and start the resolution clock at official reception (Art. 17(3))."""
+    channel = "online" if dossier.channel == Channel.ONLINE else "direct"
+    _legal, applied = dossier.case.limits(channel)
+    dossier.limit_value, dossier.limit_unit = applied.value, str(applied.unit)
+    dossier.hours_profile, dossier.hours_windows, _ = _hours_snapshot(dossier.resolving_agency)
+    dossier.supplement_policy = str(
+        SupplementPolicy(getattr(settings, "MOTCUA_SUPPLEMENT_POLICY", SupplementPolicy.RESTART))
+    )
+    dossier.law_framework = _framework(at)
+    dossier.received_at = at
+    dossier.due_at = dossier.original_due_at = _add(dossier, at, applied.value, applied.unit)
+    first = WorkflowStep.objects.filter(case=dossier.case).order_by("order").first()
+    dossier.current_step = 1
+    dossier.step_due_at = _add(dossier, at, first.budget_value, first.budget_unit) if first else None
+    from motcua.dossiers.codes import dossier_code_allocate, prefix_for
+
+    prefix = prefix_for(
+        resolving_agency_code=dossier.resolving_agency.ident_code,
+        receiving_unit_code=dossier.receiving_unit.ident_code,
+        is_group=dossier.is_group,
+        channel=dossier.channel,
+    )
+    dossier.code = dossier_code_allocate(prefix=prefix, received_at=at)
+
+
+def _refresh_facts(dossier: Dossier) -> None:
+    dossier.is_online = dossier.channel == Channel.ONLINE
+    for name, value in dossier_outcomes(dossier).items():
+        setattr(dossier, name, value)
+
+
+def _as_datetime(value: Any, field: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, str) and (parsed := parse_datetime(value)) is not None:
+        result = parsed
+    else:
+        raise _err("payload_invalid", "Thời điểm không hợp lệ.", "Invalid date-time.", field)
+    return result if timezone.is_aware(result) else result.replace(tzinfo=TZ)
+
+
+# ---------------------------------------------------------------------------------------------
+# Creation: reception at the counter and online submission
+# ---------------------------------------------------------------------------------------------
+
+
+def _validate_applicant(applicant: Mapping[str, Any]) -> None:
+    unknown = set(applicant) - set(_APPLICANT_FIELDS)
+    if unknown:
+        raise _err(
+            "payload_invalid",
+            f"Trường không hợp lệ: {', '.join(sorted(unknown))}.",
+            f"Unknown applicant fields: {', '.join(sorted(unknown))}.",
+            sorted(unknown)[0],
+        )
+    if applicant.get("id_number"):
+        from motcua.dossiers.identity import validate_identity
+
+        validate_identity(
+            kind=applicant.get("id_kind", ""),
+            number=applicant["id_number"],
+            birth_date=applicant.get("birth_date"),
+            sex=applicant.get("sex") or None,
+            applicant_type=applicant.get("applicant_type"),
+        )
+
+
+def _existing_creation(idempotency_key: str | None, action: str) -> Dossier | None:
+    if not idempotency_key:
+        return None
+    found = (
+        DossierAction.objects.filter(action=action, from_status="", idempotency_key=idempotency_key)
+        .select_related("dossier")
+        .first()
+    )
+    return found.dossier if found else None
+
+
+def _create(
+    *,
+    action: str,
+    case: ProcedureCase,
+    channel: str,
+    receiving_unit: Agency,
+    resolving_agency: Agency | None,
+    applicant: Mapping[str, Any],
+    proxy: Mapping[str, Any] | None,
+    components: Sequence[Mapping[str, Any]],
+    is_group: bool,
+    actor,
+    roles: Iterable[str],
+    unit: Agency | None,
+    at: dt.datetime,
+    idempotency_key: str | None,
+    payload: Mapping[str, Any] | None,
+) -> Dossier:
+    row = transition_for(action, NEW)
+    role = check_roles(row, roles)
+    if channel not in Channel.values:
+        raise _err("payload_invalid", "Kênh nộp không hợp lệ.", "Invalid channel.", "channel")
+    _validate_applicant(applicant)
+    if receiving_unit.kind != Agency.Kind.ONE_STOP:
+        raise _err(
+            "receiving_unit_invalid",
+            "Đơn vị tiếp nhận phải là Bộ phận Một cửa.",
+            "The receiving unit must be a one-stop unit.",
+            "receiving_unit",
+        )
+    if resolving_agency is None:
+        from motcua.catalog.selectors import resolving_agency_candidates
+
+        admin_unit = applicant.get("address_unit") or receiving_unit.admin_unit
+        resolving_agency = resolving_agency_candidates(case.version, admin_unit=admin_unit).first()
+        if resolving_agency is None:
+            raise _err(
+                "resolving_agency_missing",
+                "Không xác định được cơ quan có thẩm quyền giải quyết.",
+                "No competent agency found for this dossier.",
+                "resolving_agency",
+            )
+    dossier = Dossier(
+        procedure_version=case.version,
+        case=case,
+        channel=channel,
+        receiving_unit=receiving_unit,
+        resolving_agency=resolving_agency,
+        is_group=is_group,
+        status=row.to_status,
+        submitted_at=at,
+        law_framework=_framework(at),
+        **{_APPLICANT_FIELDS[k]: v for k, v in applicant.items() if v is not None},
+        **{_PROXY_FIELDS[k]: v for k, v in (proxy or {}).items() if k in _PROXY_FIELDS and v},
+    )
+    if row.to_status == Status.RECEIVED:
+        _start_clock(dossier, at=at)
+    else:
+        from motcua.dossiers.codes import temporary_reference
+
+        dossier.temp_reference = temporary_reference()
+        # Art. 17(2)(c): 8 working hours from the system's receipt of the online dossier.
+        dossier.acceptance_due_at = add_time(
+            at, ONLINE_ACCEPTANCE_WORKING_HOURS, "working_hours", get_calendar(), get_working_hours(None)
+        )
+    files = []
+    for item in components:
+        comp = item.get("component")
+        if comp is not None and not isinstance(comp, Component):
+            comp = Component.objects.get(pk=comp, case=case)
+        files.append(
+            DossierComponent(
+                component=comp,
+                name=item.get("name") or (comp.name if comp else ""),
+                originals=item.get("originals", 0),
+                copies=item.get("copies", 0),
+                file=item.get("file"),
+            )
+        )
+    # Decree 118/2025 Art. 17(1)(c): every paper is scanned at reception.
+    dossier.digitized = bool(files) and all(f.file for f in files)
+    _refresh_facts(dossier)
+    dossier.full_clean(exclude=["code", "procedure_version", "case", "receiving_unit", "resolving_agency"])
+    dossier.save()
+    for f in files:
+        f.dossier = dossier
+    DossierComponent.objects.bulk_create(files)
+    _log(
+        dossier=dossier,
+        row=row,
+        actor=actor,
+        role=role,
+        unit=unit or receiving_unit,
+        at=at,
+        from_status="",
+        payload=dict(payload or {}),
+        reason="",
+        idempotency_key=idempotency_key,
+    )
+    return dossier
+
+
+def _create_once(**kwargs: Any) -> Dossier:
+    """:func:`_create` in a savepoint: when a concurrent attempt with the same idempotency key
+    won, its dossier is returned and this attempt (with its code number) is rolled back."""
+    try:
+        with transaction.atomic():
+            return _create(**kwargs)
+    except IntegrityError:
+        existing = _existing_creation(kwargs["idempotency_key"], kwargs["action"])
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    case: ProcedureCase,
+    channel: str,
+    receiving_unit: Agency,
+    applicant: Mapping[str, Any],
+    actor,
+    roles: Iterable[str],
+    resolving_agency: Agency | None = None,
+    proxy: Mapping[str, Any] | None = None,
+    components: Sequence[Mapping[str, Any]] = (),
+    is_group: bool = False,
+    unit: Agency | None = None,
+    received_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> Dossier:
+    """Receive a complete dossier at a one-stop counter (Decree 118/2025 Art. 17(1)(c), 17(3)).
+
+    Issues the dossier code (Art. 28) and the due moment of the case's applied limit for the
+    channel. A retry with the same ``idempotency_key`` returns the first dossier.
+    """
+    if (existing := _existing_creation(idempotency_key, "receive")) is not None:
+        return existing
+    return _create_once(
+        action="receive",
+        case=case,
+        channel=channel,
+        receiving_unit=receiving_unit,
+        resolving_agency=resolving_agency,
+        applicant=applicant,
+        proxy=proxy,
+        components=components,
+        is_group=is_group,
+        actor=actor,
+        roles=roles,
+        unit=unit,
+        at=received_at or timezone.now(),
+        idempotency_key=idempotency_key,
+        payload=payload,
+    )
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *,
+    case: ProcedureCase,
+    receiving_unit: Agency,
+    applicant: Mapping[str, Any],
+    actor=None,
+    resolving_agency: Agency | None = None,
+    proxy: Mapping[str, Any] | None = None,
+    components: Sequence[Mapping[str, Any]] = (),
+    is_group: bool = False,
+    submitted_at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> Dossier:
+    """Submit a dossier online (Decree 118/2025 Art. 17(2)): temporary reference, no clock yet;
+    acceptance or a supplement notice is due within 8 working hours (``acceptance_due_at``)."""
+    if (existing := _existing_creation(idempotency_key, "submit_online")) is not None:
+        return existing
+    return _create_once(
+        action="submit_online",
+        case=case,
+        channel=Channel.ONLINE,
+        receiving_unit=receiving_unit,
+        resolving_agency=resolving_agency,
+        applicant=applicant,
+        proxy=proxy,
+        components=components,
+        is_group=is_group,
+        actor=actor,
+        roles=[APPLICANT],
+        unit=None,
+        at=submitted_at or timezone.now(),
+        idempotency_key=idempotency_key,
+        payload=payload,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions on an existing dossier
+# ---------------------------------------------------------------------------------------------
+
+Handler = Callable[[Dossier, Transition, str, dict[str, Any], dt.datetime], None]
+
+
+def _on_receive(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    _start_clock(d, at=now)
+    payload.setdefault("code", d.code)
+
+
+def _on_request_supplement(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    if d.received_at is not None:
+        # Art. 19(5): "không quá 03 ngày làm việc kể từ ngày tiếp nhận hồ sơ".
+        window_end = _add(d, d.received_at, SUPPLEMENT_WINDOW_WORKING_DAYS, "working_days")
+        if now > window_end:
+            raise _err(
+                "supplement_window_passed",
+                "Đã quá 03 ngày làm việc kể từ ngày tiếp nhận, không được yêu cầu bổ sung (NĐ 118/2025 Đ.19(5)).",
+                "More than 3 working days since reception: a supplement can no longer be requested.",
+            )
+        d.supplement_count += 1
+    d.supplement_requested_at = now
+
+
+def _on_supplement_received(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    requested = d.supplement_requested_at or now
+    if d.received_at is None:
+        # Still at reception: the 8-working-hour acceptance clock runs again (Art. 17(2)(c)).
+        d.acceptance_due_at = add_time(
+            now, ONLINE_ACCEPTANCE_WORKING_HOURS, "working_hours", get_calendar(), get_working_hours(None)
+        )
+        return
+    calendar, hours = get_calendar(), dossier_hours(d)
+    new_due = due_after_supplement(
+        d.supplement_policy,
+        limit=_limit(d),
+        original_start=d.received_at,
+        current_due=d.due_at,
+        requested_at=requested,
+        completed_at=now,
+        calendar=calendar,
+        hours=hours,
+    )
+    d.paused_working_minutes += max(
+        0, int(working_time_between(requested, now, calendar, hours).total_seconds() // 60)
+    )
+    d.paused_minutes += max(0, int((now - requested).total_seconds() // 60))
+    payload.update(previous_due_at=d.due_at, due_at=new_due, policy=d.supplement_policy)
+    d.due_at = new_due
+    if not d.extended:
+        # A new appointment after a supplement is not the Art. 19(6) extension.
+        d.original_due_at = new_due
+
+
+def _on_forward(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    steps = list(WorkflowStep.objects.filter(case=d.case).order_by("order"))
+    nxt = d.current_step + 1
+    if steps and nxt > len(steps):
+        raise _err(
+            "no_next_step",
+            "Hồ sơ đã ở bước cuối của quy trình.",
+            "The dossier is at the last workflow step.",
+            "step",
+        )
+    d.current_step = nxt
+    if steps:
+        step = steps[nxt - 1]
+        d.step_due_at = _add(d, now, step.budget_value, step.budget_unit)
+        payload.setdefault("step_name", step.name)
+        payload["step_due_at"] = d.step_due_at
+    else:
+        d.step_due_at = None
+    if "assignee_id" in payload:
+        d.assignee_id = payload["assignee_id"]
+
+
+def _on_obligation_paid(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    if payload.get("online"):
+        d.paid_online = True
+
+
+def _on_extend(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    if d.extended:
+        raise _err(
+            "already_extended",
+            "Việc hẹn lại ngày trả kết quả chỉ được thực hiện một lần (NĐ 118/2025 Đ.19(6)).",
+            "The return date may be re-appointed only once.",
+        )
+    calendar, hours = get_calendar(), dossier_hours(d)
+    if working_time_between(now, d.due_at, calendar, hours) < dt.timedelta(
+        minutes=EXTENSION_NOTICE_WORKING_DAYS * hours.minutes_per_day
+    ):
+        raise _err(
+            "extension_too_late",
+            "Phải xin lỗi và gia hạn chậm nhất 01 ngày làm việc trước hạn (NĐ 118/2025 Đ.19(6)).",
+            "The apology and extension must come at least one working day before the due moment.",
+        )
+    if "new_due_at" in payload:
+        new_due = _as_datetime(payload["new_due_at"], "new_due_at")
+    elif "extend_value" in payload and "extend_unit" in payload:
+        try:
+            new_due = _add(d, d.due_at, Decimal(str(payload["extend_value"])), payload["extend_unit"])
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise _err(
+                "payload_invalid", "Thời gian gia hạn không hợp lệ.", str(exc), "extend_value"
+            ) from exc
+    else:
+        raise _err(
+            "payload_invalid",
+            "Cần ngày hẹn trả mới.",
+            "A new due moment (new_due_at, or extend_value and extend_unit) is required.",
+            "new_due_at",
+        )
+    if new_due <= d.due_at:
+        raise _err(
+            "extension_not_later",
+            "Ngày hẹn trả mới phải sau ngày hẹn hiện hành.",
+            "The new due moment must be later than the current one.",
+            "new_due_at",
+        )
+    payload.update(previous_due_at=d.due_at, due_at=new_due)
+    d.original_due_at = d.original_due_at or d.due_at
+    d.due_at = new_due
+    d.extended = True
+
+
+def _on_stop(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    initiator = payload.get("initiator") or (
+        StopInitiator.APPLICANT if role == APPLICANT else StopInitiator.AGENCY
+    )
+    if initiator not in StopInitiator.values:
+        raise _err(
+            "payload_invalid", "Bên đề nghị dừng không hợp lệ.", "Invalid stop initiator.", "initiator"
+        )
+    d.stop_initiator = initiator
+    d.finished_at = now
+
+
+def _on_close_unanswered(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    if d.law_framework != "2025":
+        raise _err(
+            "not_in_framework",
+            "Việc đóng hồ sơ quá hạn bổ sung chỉ áp dụng theo NĐ 118/2025.",
+            "Closing an unanswered supplement exists only under Decree 118/2025.",
+        )
+    requested = d.supplement_requested_at
+    if requested is None or now < requested + dt.timedelta(days=SUPPLEMENT_CLOSE_DAYS):
+        raise _err(
+            "close_too_early",
+            "Chưa đủ 15 ngày kể từ khi thông báo bổ sung (NĐ 118/2025 Đ.19(5)).",
+            "Fewer than 15 days since the supplement notice.",
+        )
+    if d.received_at is not None:
+        d.finished_at = now
+
+
+def _on_finish(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    d.finished_at = now
+
+
+def _on_return(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    d.returned_at = now
+    if payload.get("e_result"):
+        d.e_result = True
+
+
+_HANDLERS: dict[str, Handler] = {
+    "receive": _on_receive,
+    "request_supplement": _on_request_supplement,
+    "supplement_received": _on_supplement_received,
+    "forward": _on_forward,
+    "obligation_paid": _on_obligation_paid,
+    "apologize_and_extend": _on_extend,
+    "stop": _on_stop,
+    "close_unanswered": _on_close_unanswered,
+    "reject_after_appraisal": _on_finish,
+    "resolve": _on_finish,
+    "return_result": _on_return,
+}
+
+
+def _log(
+    *,
+    dossier: Dossier,
+    row: Transition,
+    actor,
+    role: str,
+    unit: Agency | None,
+    at: dt.datetime,
+    from_status: str,
+    payload: dict[str, Any],
+    reason: str,
+    idempotency_key: str | None,
+) -> DossierAction:
+    action = DossierAction.objects.create(
+        dossier=dossier,
+        action=row.action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=role,
+        unit=unit,
+        at=at,
+        from_status=from_status,
+        to_status=dossier.status,
+        step=dossier.current_step,
+        reason=reason,
+        payload=payload,
+        idempotency_key=idempotency_key or None,
+    )
+    for hook in AFTER_COMMIT_HOOKS:
+        transaction.on_commit(lambda hook=hook: hook(action))
+    return action
+
+
+def dossier_perform(
+    *,
+    dossier: Dossier | int,
+    action: str,
+    actor,
+    roles: Iterable[str],
+    unit: Agency | None = None,
+    payload: Mapping[str, Any] | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> DossierAction:
+    """Perform ``action`` on a dossier (a row of :data:`motcua.dossiers.lifecycle.TABLE`).
+
+    Raises :class:`LifecycleError` when the table, the role or the action's rule refuses it and
+    :class:`ConcurrencyError` when ``expected_version`` is stale. An ``idempotency_key`` already
+    used on the dossier returns the earlier action and changes nothing.
+    """
+    now = now or timezone.now()
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    with transaction.atomic():
+        try:
+            d = (
+                Dossier.objects.select_for_update()
+                .select_related("case", "resolving_agency", "receiving_unit")
+                .get(pk=pk)
+            )
+        except Dossier.DoesNotExist:
+            raise _err("not_found", "Không tìm thấy hồ sơ.", "Dossier not found.", None) from None
+        if idempotency_key:
+            earlier = d.actions.filter(idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                return earlier
+        if expected_version is not None and expected_version != d.version:
+            raise ConcurrencyError(
+                "version_conflict",
+                "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại.",
+                "The dossier was changed by someone else; reload it.",
+                "version",
+            )
+        row = transition_for(action, d.status)
+        role = check_roles(row, roles)
+        if action in _REASON_REQUIRED and not reason.strip():
+            raise _err("reason_required", "Cần nêu rõ lý do.", "A reason is required.", "reason")
+        data = dict(payload or {})
+        handler = _HANDLERS.get(action)
+        if handler is not None:
+            handler(d, row, role, data, now)
+        from_status = d.status
+        if row.to_status:
+            d.status = row.to_status
+        _refresh_facts(d)
+        old_version = d.version
+        d.version = old_version + 1
+        d.updated_at = timezone.now()
+        # Conditional write: a lost update is impossible even where SELECT … FOR UPDATE is a
+        # no-op (SQLite).
+        values = {
+            f.attname: getattr(d, f.attname) for f in Dossier._meta.concrete_fields if not f.primary_key
+        }
+        if Dossier.objects.filter(pk=d.pk, version=old_version).update(**values) != 1:
+            raise ConcurrencyError(
+                "version_conflict",
+                "Hồ sơ vừa được người khác cập nhật; vui lòng tải lại.",
+                "The dossier was changed by someone else; reload it.",
+                "version",
+            )
+        logged = _log(
+            dossier=d,
+            row=row,
+            actor=actor,
+            role=role,
+            unit=unit,
+            at=now,
+            from_status=from_status,
+            payload=data,
+            reason=reason,
+            idempotency_key=idempotency_key,
+        )
+    if isinstance(dossier, Dossier):
+        dossier.refresh_from_db()
+    return logged
+
+
+def dossier_audit_personal_read(
+    *, dossier: Dossier, user, purpose: str = "view", now: dt.datetime | None = None
+) -> None:
+    """Record that staff member ``user`` read ``dossier``'s personal data (design §3.11).
+
+    Call it from every staff view or endpoint that shows applicant data; an applicant reading
+    their own dossier is not recorded.
+    """
+    if user is None or getattr(user, "pk", None) is None or dossier.applicant_user_id == user.pk:
+        return
+    PersonalDataAccess.objects.create(dossier=dossier, user=user, at=now or timezone.now(), purpose=purpose)

@@ -179,9 +179,24 @@ MOTCUA_APPLICANT_STOP_NATIONAL_STATUS = env_int(
     "National status code (7 or 8) synced for a stop at the applicant's request (unverified mapping).",
 )
 
+# --- Printed forms (Circular 03/2025/TT-VPCP, Circular 01/2018/TT-VPCP) ---------------------
+MOTCUA_PUBLIC_URL = env(
+    "MOTCUA_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "Public base URL; the receipt's QR code links to its look-up page (/tra-cuu/?ma=<code>).",
+)
+MOTCUA_FORM_PAPER_SIZES = env(
+    "MOTCUA_FORM_PAPER_SIZES",
+    "",
+    "Paper per form, e.g. `receipt=A5,control_slip=A4,ledger=A4 landscape`. Empty: A5 for forms "
+    "01–05, A4 for the control slip, A4 landscape for the ledger (the 2025 sizes are unverified).",
+)
+MOTCUA_FORM_PLACE = env("MOTCUA_FORM_PLACE", "Cà Mau", "Place name in the date line of printed forms.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("MOTCUA_LOG_LEVEL", "INFO", "Root log level.")},
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

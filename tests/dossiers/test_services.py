@@ -252,6 +252,16 @@ def test_stop_at_applicant_request_until_the_decision_not_after(receive):
     assert err.value.code == "transition_not_allowed"
 
 
+def test_an_applicant_cannot_pass_their_stop_off_as_the_agency_s(receive):
+    d = receive()
+    with pytest.raises(LifecycleError) as err:
+        perform(d, "stop", at(3, 9), roles=["applicant"], payload={"initiator": "agency"})
+    assert err.value.field == "initiator"
+    perform(d, "stop", at(3, 9), roles=RECEIVING, payload={"initiator": "applicant"})  # a paper request
+    d.refresh_from_db()
+    assert d.stop_initiator == "applicant"
+
+
 def test_close_unanswered_only_after_15_days_and_only_under_decree_118(receive):
     d = receive()
     perform(d, "request_supplement", at(3, 9), roles=SPECIALIST)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import NinjaAPI
 
-from motcua.api import catalog, me, org, worktime
+from motcua.api import catalog, dossiers, me, org, worktime
 from motcua.api.auth import AUTH
 from motcua.api.errors import register_error_handlers
 
@@ -49,3 +49,4 @@ api.add_router("/catalog/", catalog.router)
 api.add_router("/org/", org.router)
 api.add_router("/worktime/", worktime.router)
 api.add_router("/me", me.router)
+api.add_router("/dossiers", dossiers.router)

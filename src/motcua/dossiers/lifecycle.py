@@ -94,20 +94,23 @@ TABLE: tuple[Transition, ...] = (
         "NĐ 118/2025 Đ.17(1)(c), 17(2)(b), 17(3); Đ.28 (mã số hồ sơ)",
         "Thời hạn giải quyết tính từ thời điểm tiếp nhận; cấp mã số hồ sơ.",
     ),
+    # From NEW: a paper dossier answered at the counter instead of being received, recorded
+    # (without a code or a clock) so that the printed form and the statistics exist.
     _t(
         "refuse_at_reception",
-        [Status.SUBMITTED],
+        [NEW, Status.SUBMITTED],
         Status.REFUSED,
         [RECEIVING],
-        "NĐ 118/2025 Đ.17(1)(c), 17(2)(a) (Phiếu từ chối)",
+        "NĐ 118/2025 Đ.17(1)(c), 17(2)(a) (Phiếu từ chối; Mẫu 03)",
+        "Tại quầy: không cấp mã số hồ sơ, không tính thời hạn.",
     ),
     _t(
         "request_supplement",
-        [Status.SUBMITTED],
+        [NEW, Status.SUBMITTED],
         Status.SUPPLEMENT_AT_RECEPTION,
         [RECEIVING],
-        "NĐ 118/2025 Đ.17(2)(a),(c) (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ)",
-        "Hướng dẫn một lần, đầy đủ.",
+        "NĐ 118/2025 Đ.17(1)(c), 17(2)(a),(c) (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ; Mẫu 02)",
+        "Hướng dẫn một lần, đầy đủ. Tại quầy: không cấp mã số hồ sơ, không tính thời hạn.",
     ),
     _t(
         "request_supplement",

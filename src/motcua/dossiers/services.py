@@ -200,14 +200,23 @@ def _validate_applicant(applicant: Mapping[str, Any]) -> None:
         )
 
 
-def _existing_creation(idempotency_key: str | None, action: str) -> Dossier | None:
+def creation_by_key(idempotency_key: str | None) -> DossierAction | None:
+    """The creating action (reception, counter answer, online submission) made with this key.
+
+    Any creating action counts: one key makes one dossier, whichever outcome it was given.
+    """
     if not idempotency_key:
         return None
-    found = (
-        DossierAction.objects.filter(action=action, from_status="", idempotency_key=idempotency_key)
+    return (
+        DossierAction.objects.filter(from_status="", idempotency_key=idempotency_key)
         .select_related("dossier")
+        .order_by("id")
         .first()
     )
+
+
+def _existing_creation(idempotency_key: str | None) -> Dossier | None:
+    found = creation_by_key(idempotency_key)
     return found.dossier if found else None
 
 
@@ -228,9 +237,12 @@ def _create(
     at: dt.datetime,
     idempotency_key: str | None,
     payload: Mapping[str, Any] | None,
+    reason: str = "",
 ) -> Dossier:
     row = transition_for(action, NEW)
     role = check_roles(row, roles)
+    if action in _REASON_REQUIRED and not reason.strip():
+        raise _err("reason_required", "Cần nêu rõ lý do.", "A reason is required.", "reason")
     if channel not in Channel.values:
         raise _err("payload_invalid", "Kênh nộp không hợp lệ.", "Invalid channel.", "channel")
     _validate_applicant(applicant)
@@ -253,6 +265,7 @@ def _create(
                 "No competent agency found for this dossier.",
                 "resolving_agency",
             )
+    _check_boundary(case, receiving_unit, resolving_agency)
     dossier = Dossier(
         procedure_version=case.version,
         case=case,
@@ -272,10 +285,15 @@ def _create(
         from motcua.dossiers.codes import temporary_reference
 
         dossier.temp_reference = temporary_reference()
-        # Art. 17(2)(c): 8 working hours from the system's receipt of the online dossier.
-        dossier.acceptance_due_at = add_time(
-            at, ONLINE_ACCEPTANCE_WORKING_HOURS, "working_hours", get_calendar(), get_working_hours(None)
-        )
+        if row.to_status == Status.SUBMITTED:
+            # Art. 17(2)(c): 8 working hours from the system's receipt of the online dossier.
+            dossier.acceptance_due_at = add_time(
+                at, ONLINE_ACCEPTANCE_WORKING_HOURS, "working_hours", get_calendar(), get_working_hours(None)
+            )
+        elif row.to_status == Status.SUPPLEMENT_AT_RECEPTION:
+            # Answered at the counter (Art. 17(1)(c)): no code, no clock; the 15-day closure
+            # (Art. 19(5)) counts from this notice.
+            dossier.supplement_requested_at = at
     files = []
     for item in components:
         comp = item.get("component")
@@ -307,10 +325,28 @@ def _create(
         at=at,
         from_status="",
         payload=dict(payload or {}),
-        reason="",
+        reason=reason,
         idempotency_key=idempotency_key,
     )
     return dossier
+
+
+def _check_boundary(case: ProcedureCase, receiving_unit: Agency, resolving_agency: Agency) -> None:
+    """A commune-level dossier for another commune than the receiving unit's is taken only for
+    procedures published as "không phụ thuộc vào địa giới hành chính" (Decree 118/2025 Art. 17;
+    tthc-2025-update §2); ``ProcedureVersion.non_boundary``."""
+    version = case.version
+    if (
+        version.competent_at_commune
+        and not version.non_boundary
+        and resolving_agency.admin_unit_id != receiving_unit.admin_unit_id
+    ):
+        raise _err(
+            "boundary_not_allowed",
+            "Thủ tục này không được tiếp nhận không phụ thuộc địa giới hành chính.",
+            "This procedure is not received regardless of administrative boundary.",
+            "resolving_agency",
+        )
 
 
 def _create_once(**kwargs: Any) -> Dossier:
@@ -320,7 +356,7 @@ def _create_once(**kwargs: Any) -> Dossier:
         with transaction.atomic():
             return _create(**kwargs)
     except IntegrityError:
-        existing = _existing_creation(kwargs["idempotency_key"], kwargs["action"])
+        existing = _existing_creation(kwargs["idempotency_key"])
         if existing is None:
             raise
         return existing
@@ -349,7 +385,7 @@ def dossier_receive(
     Issues the dossier code (Art. 28) and the due moment of the case's applied limit for the
     channel. A retry with the same ``idempotency_key`` returns the first dossier.
     """
-    if (existing := _existing_creation(idempotency_key, "receive")) is not None:
+    if (existing := _existing_creation(idempotency_key)) is not None:
         return existing
     return _create_once(
         action="receive",
@@ -370,6 +406,66 @@ def dossier_receive(
     )
 
 
+COUNTER_ANSWERS = ("request_supplement", "refuse_at_reception")
+
+
+@transaction.atomic
+def dossier_answer_at_reception(
+    *,
+    action: str,
+    case: ProcedureCase,
+    channel: str,
+    receiving_unit: Agency,
+    applicant: Mapping[str, Any],
+    actor,
+    roles: Iterable[str],
+    reason: str,
+    resolving_agency: Agency | None = None,
+    proxy: Mapping[str, Any] | None = None,
+    components: Sequence[Mapping[str, Any]] = (),
+    is_group: bool = False,
+    unit: Agency | None = None,
+    at: dt.datetime | None = None,
+    idempotency_key: str | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> Dossier:
+    """Answer a paper dossier at the counter instead of receiving it (Decree 118/2025 Art.
+    17(1)(c)): ``request_supplement`` (Mẫu 02, status ``supplement_at_reception``) or
+    ``refuse_at_reception`` (Mẫu 03, status ``refused``).
+
+    The dossier is recorded with a temporary reference, without a dossier code and without
+    starting the resolution clock, so that the printed form and the statistics exist. A retry
+    with the same ``idempotency_key`` returns the first dossier.
+    """
+    if action not in COUNTER_ANSWERS:
+        raise _err(
+            "payload_invalid",
+            "Kết quả tại quầy không hợp lệ.",
+            f"A counter answer is one of {', '.join(COUNTER_ANSWERS)}.",
+            "outcome",
+        )
+    if (existing := _existing_creation(idempotency_key)) is not None:
+        return existing
+    return _create_once(
+        action=action,
+        case=case,
+        channel=channel,
+        receiving_unit=receiving_unit,
+        resolving_agency=resolving_agency,
+        applicant=applicant,
+        proxy=proxy,
+        components=components,
+        is_group=is_group,
+        actor=actor,
+        roles=roles,
+        unit=unit,
+        at=at or timezone.now(),
+        idempotency_key=idempotency_key,
+        payload=payload,
+        reason=reason,
+    )
+
+
 @transaction.atomic
 def dossier_submit_online(
     *,
@@ -387,7 +483,7 @@ def dossier_submit_online(
 ) -> Dossier:
     """Submit a dossier online (Decree 118/2025 Art. 17(2)): temporary reference, no clock yet;
     acceptance or a supplement notice is due within 8 working hours (``acceptance_due_at``)."""
-    if (existing := _existing_creation(idempotency_key, "submit_online")) is not None:
+    if (existing := _existing_creation(idempotency_key)) is not None:
         return existing
     return _create_once(
         action="submit_online",
@@ -483,7 +579,17 @@ def _on_forward(d: Dossier, row: Transition, role: str, payload: dict, now: dt.d
     else:
         d.step_due_at = None
     if "assignee_id" in payload:
-        d.assignee_id = payload["assignee_id"]
+        from django.contrib.auth import get_user_model
+
+        assignee = payload["assignee_id"]
+        # A client's id must name a real account: a dangling key would fail only at commit.
+        if assignee is not None and (
+            not isinstance(assignee, int)
+            or isinstance(assignee, bool)
+            or not get_user_model().objects.filter(pk=assignee, is_active=True).exists()
+        ):
+            raise _err("payload_invalid", "Người xử lý không tồn tại.", "Unknown assignee.", "assignee_id")
+        d.assignee_id = assignee
 
 
 def _on_obligation_paid(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
@@ -537,9 +643,18 @@ def _on_extend(d: Dossier, row: Transition, role: str, payload: dict, now: dt.da
 
 
 def _on_stop(d: Dossier, row: Transition, role: str, payload: dict, now: dt.datetime) -> None:
+    # An officer may record a stop the applicant asked for on paper (initiator "applicant");
+    # an applicant's own stop is always theirs (Decree 118/2025 Art. 21).
     initiator = payload.get("initiator") or (
         StopInitiator.APPLICANT if role == APPLICANT else StopInitiator.AGENCY
     )
+    if role == APPLICANT and initiator != StopInitiator.APPLICANT:
+        raise _err(
+            "payload_invalid",
+            "Tổ chức, cá nhân chỉ có thể đề nghị dừng với tư cách người đề nghị.",
+            "An applicant's stop is always at the applicant's request.",
+            "initiator",
+        )
     if initiator not in StopInitiator.values:
         raise _err(
             "payload_invalid", "Bên đề nghị dừng không hợp lệ.", "Invalid stop initiator.", "initiator"
@@ -706,6 +821,73 @@ def dossier_perform(
     if isinstance(dossier, Dossier):
         dossier.refresh_from_db()
     return logged
+
+
+# Preference when a person holds several roles over a dossier: the one recorded on the action.
+_ROLE_PREFERENCE = (
+    "receiving_officer",
+    "specialist",
+    "unit_leader",
+    "tthc_control",
+    "province_leader",
+    "administrator",
+    APPLICANT,
+)
+
+
+def dossier_act(
+    *,
+    dossier: Dossier,
+    action: str,
+    user,
+    payload: Mapping[str, Any] | None = None,
+    reason: str = "",
+    idempotency_key: str | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> DossierAction:
+    """:func:`dossier_perform` by a signed-in person, with the roles they hold over this dossier
+    (issue 3 point 6): an officer acts only on dossiers whose receiving unit, resolving agency or
+    current step's agency lies in the subtree of a unit they are assigned to, with a role the
+    table allows there; an applicant only on their own dossiers, with applicant actions.
+
+    Raises :class:`LifecycleError` ``not_authorized`` when the person holds no role over the
+    dossier, ``role_not_allowed`` when none of their roles may perform the action.
+    """
+    from .selectors import actor_assignments_for
+
+    assignments = actor_assignments_for(user, dossier)
+    roles = set(assignments)
+    if dossier.applicant_user_id is not None and dossier.applicant_user_id == getattr(user, "pk", None):
+        roles.add(APPLICANT)
+    if not roles:
+        raise _err(
+            "not_authorized",
+            "Bạn không có quyền xử lý hồ sơ này.",
+            "You may not act on this dossier.",
+            None,
+        )
+    ordered = sorted(roles, key=lambda r: _ROLE_PREFERENCE.index(r) if r in _ROLE_PREFERENCE else 99)
+    # The unit recorded on the log is that of the assignment granting the role that will be
+    # used; the table is checked again under the row lock by dossier_perform.
+    unit = None
+    try:
+        role = check_roles(transition_for(action, dossier.status), ordered)
+        unit = assignments.get(role)
+    except LifecycleError:
+        pass
+    return dossier_perform(
+        dossier=dossier,
+        action=action,
+        actor=user,
+        roles=ordered,
+        unit=unit,
+        payload=payload,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        expected_version=expected_version,
+        now=now,
+    )
 
 
 def dossier_audit_personal_read(

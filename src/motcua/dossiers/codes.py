@@ -31,7 +31,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import F
 from django.db.transaction import TransactionManagementError
 
 from motcua.dossiers.models import DossierCodeCounter
@@ -178,22 +177,28 @@ def dossier_code_allocate(
     Must be called inside the reception transaction (``transaction.atomic``): the number is then
     committed with the dossier or given back with it, so numbers are unique and gap-free.
 
-    Concurrency: the counter row is created race-safely (``INSERT … ON CONFLICT DO NOTHING`` on
-    PostgreSQL, ``INSERT OR IGNORE`` on SQLite), then locked (``SELECT … FOR UPDATE`` on
-    PostgreSQL; on SQLite the whole database is write-locked from ``BEGIN IMMEDIATE``) and
-    incremented. A second reception for the same prefix and day waits for the first to commit or
-    roll back.
+    Concurrency: one statement creates or increments the counter row and returns the number
+    (``INSERT … ON CONFLICT (prefix, day) DO UPDATE … RETURNING``, on PostgreSQL and SQLite ≥
+    3.35). On PostgreSQL the upsert keeps the row locked until the reception commits or rolls back;
+    on SQLite the whole database is write-locked from ``BEGIN IMMEDIATE``. A second reception for
+    the same prefix and day therefore waits for the first.
     """
     template = template or template_from_settings()
     _check_prefix(prefix, template)
     day = reception_day(received_at)
     _check_transaction(using)
 
-    counters = DossierCodeCounter.objects.using(using)
-    counters.bulk_create([DossierCodeCounter(prefix=prefix, day=day)], ignore_conflicts=True)
-    counter = counters.select_for_update().only("pk", "last_number").get(prefix=prefix, day=day)
-    counters.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
-    return template.render(prefix, day, counter.last_number + 1)
+    connection = connections[using]
+    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, day, last_number) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (prefix, day) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [prefix, connection.ops.adapt_datefield_value(day)],
+        )
+        (number,) = cursor.fetchone()
+    return template.render(prefix, day, number)
 
 
 def temporary_reference() -> str:

@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEBS   := chromium chromium-driver poppler-utils fonts-liberation2 libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: run test install system-deps migrate demo lint clean
+.PHONY: run test install system-deps migrate demo lint clean screenshots
 
 run: install
 	$(BIN)/motcua migrate --no-input
@@ -35,6 +35,10 @@ system-deps:
 	  echo "Installing Debian packages: $$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# Refresh the screenshots in docs/screenshots/ that the user guides show.
+screenshots: system-deps install
+	MOTCUA_SCREENSHOTS=1 $(BIN)/pytest tests/e2e
 
 lint: install
 	$(BIN)/ruff check src tests bench

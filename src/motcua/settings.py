@@ -132,9 +132,15 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when its root is missing
+MOTCUA_UPLOAD_MAX_BYTES = env_int(
+    "MOTCUA_UPLOAD_MAX_BYTES",
+    20 * 1024 * 1024,
+    "Largest scanned file accepted at the counter (PDF/JPEG/PNG, type checked by content), in bytes.",
+)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(
-    env("MOTCUA_MEDIA_ROOT", "", "Directory for uploaded files. Empty: MOTCUA_DATA_DIR/media.") or DATA_DIR / "media"
+    env("MOTCUA_MEDIA_ROOT", "", "Directory for uploaded files. Empty: MOTCUA_DATA_DIR/media.")
+    or DATA_DIR / "media"
 ).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

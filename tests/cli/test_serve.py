@@ -45,7 +45,9 @@ def test_serve_answers_and_one_interrupt_stops_web_and_worker(embedded_env):
             except OSError:
                 time.sleep(0.3)
         assert status == 200
-        children = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split()
         assert len(children) >= 3  # serve itself, runserver and db_worker
 
         os.killpg(proc.pid, signal.SIGINT)  # what one Ctrl-C in a terminal does

@@ -35,14 +35,16 @@ from motcua.dossiers.lifecycle import ACTIONS, ConcurrencyError, LifecycleError,
 from motcua.dossiers.models import Channel, Dossier, DossierAction, Status
 from motcua.dossiers.selectors import (
     actor_roles_for,
+    counter_units_for,
     dossier_by_code,
     dossier_history,
     dossiers_visible_to,
     overdue_q,
+    resolving_agency_for,
     roles_at_unit,
 )
 from motcua.org.models import AdministrativeUnit, Agency, StaffAssignment
-from motcua.org.selectors import staff_roles, unit_on
+from motcua.org.selectors import unit_on
 from motcua.worktime.engine import TZ
 
 router = Router(tags=["dossiers"])  # the API's default authentication applies
@@ -392,7 +394,7 @@ def _receiving_unit_for_officer(user, body: DossierCreateIn) -> Agency:
                 code="role_not_allowed",
             )
         return unit
-    units = [a for role, a in staff_roles(user) if role == RECEIVING and a.kind == Agency.Kind.ONE_STOP]
+    units = counter_units_for(user)
     if not units:
         raise Forbidden(
             "Only a receiving officer of a one-stop unit receives dossiers at the counter.",
@@ -421,13 +423,9 @@ def _resolving_agency(body: DossierCreateIn, case: ProcedureCase, applicant_unit
                 "Cơ quan này không có thẩm quyền giải quyết thủ tục.",
             )
         return agency
-    commune = None
-    if version.competent_at_commune:
-        if body.commune:
-            commune = _admin_unit(body.commune, "commune")
-        else:
-            commune = applicant_unit or (receiving.admin_unit if receiving else None)
-    agency = resolving_agency_candidates(version, admin_unit=commune).first()
+    commune = _admin_unit(body.commune, "commune") if version.competent_at_commune and body.commune else None
+    fallback = applicant_unit or (receiving.admin_unit if receiving else None)
+    agency = resolving_agency_for(version, commune=commune, fallback_unit=fallback)
     if agency is None:
         raise _invalid(
             "resolving_agency",

@@ -144,3 +144,27 @@ def dossier_history(dossier: Dossier) -> QuerySet[DossierAction]:
 
 def dossier_allowed_actions(dossier: Dossier, roles) -> list[str]:
     return allowed_actions(dossier, roles)
+
+
+# --- counter reception: shared by the API and the back office ------------------------------
+
+
+def counter_units_for(user, *, on: dt.date | None = None) -> list[Agency]:
+    """One-stop units (Bộ phận Một cửa) where ``user`` is a receiving officer on ``on``: the
+    units at whose counter the person may receive paper dossiers. One query."""
+    from motcua.org.selectors import staff_roles
+
+    receiving = StaffAssignment.Role.RECEIVING_OFFICER.value
+    return [a for role, a in staff_roles(user, on=on) if role == receiving and a.kind == Agency.Kind.ONE_STOP]
+
+
+def resolving_agency_for(version, *, commune=None, fallback_unit=None) -> Agency | None:
+    """The competent agency of a dossier of ``version``: for a commune-level procedure the
+    People's Committee (or police) of ``commune``, else of ``fallback_unit`` (the applicant's or
+    the receiving unit's administrative unit); otherwise the first agency named on the version.
+    Whether a commune other than the receiving unit's is allowed (non-boundary reception) is the
+    service's rule, not this selector's."""
+    from motcua.catalog.selectors import resolving_agency_candidates
+
+    admin_unit = (commune or fallback_unit) if version.competent_at_commune else None
+    return resolving_agency_candidates(version, admin_unit=admin_unit).first()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -137,16 +138,19 @@ def _start_clock(dossier: Dossier, *, at: dt.datetime) -> None:
     channel = "online" if dossier.channel == Channel.ONLINE else "direct"
     _legal, applied = dossier.case.limits(channel)
     dossier.limit_value, dossier.limit_unit = applied.value, str(applied.unit)
-    dossier.hours_profile, dossier.hours_windows, _ = _hours_snapshot(dossier.resolving_agency)
+    calendar = get_calendar()  # once per reception: each call checks the entries in the database
+    dossier.hours_profile, dossier.hours_windows, hours = _hours_snapshot(dossier.resolving_agency)
     dossier.supplement_policy = str(
         SupplementPolicy(getattr(settings, "MOTCUA_SUPPLEMENT_POLICY", SupplementPolicy.RESTART))
     )
     dossier.law_framework = _framework(at)
     dossier.received_at = at
-    dossier.due_at = dossier.original_due_at = _add(dossier, at, applied.value, applied.unit)
+    dossier.due_at = dossier.original_due_at = add_time(at, applied.value, applied.unit, calendar, hours)
     first = WorkflowStep.objects.filter(case=dossier.case).order_by("order").first()
     dossier.current_step = 1
-    dossier.step_due_at = _add(dossier, at, first.budget_value, first.budget_unit) if first else None
+    dossier.step_due_at = (
+        add_time(at, first.budget_value, first.budget_unit, calendar, hours) if first else None
+    )
     from motcua.dossiers.codes import dossier_code_allocate, prefix_for
 
     prefix = prefix_for(
@@ -311,7 +315,18 @@ def _create(
     # Decree 118/2025 Art. 17(1)(c): every paper is scanned at reception.
     dossier.digitized = bool(files) and all(f.file for f in files)
     _refresh_facts(dossier)
-    dossier.full_clean(exclude=["code", "procedure_version", "case", "receiving_unit", "resolving_agency"])
+    # Foreign keys arrive as model instances the caller already loaded: skip their existence queries.
+    dossier.full_clean(
+        exclude=[
+            "code",
+            "procedure_version",
+            "case",
+            "receiving_unit",
+            "resolving_agency",
+            "address_unit",
+            "applicant_user",
+        ]
+    )
     dossier.save()
     for f in files:
         f.dossier = dossier
@@ -352,6 +367,8 @@ def _check_boundary(case: ProcedureCase, receiving_unit: Agency, resolving_agenc
 def _create_once(**kwargs: Any) -> Dossier:
     """:func:`_create` in a savepoint: when a concurrent attempt with the same idempotency key
     won, its dossier is returned and this attempt (with its code number) is rolled back."""
+    if not kwargs.get("idempotency_key"):
+        return _create(**kwargs)  # no key, no race to lose: skip the savepoint
     try:
         with transaction.atomic():
             return _create(**kwargs)
@@ -901,3 +918,43 @@ def dossier_audit_personal_read(
     if user is None or getattr(user, "pk", None) is None or dossier.applicant_user_id == user.pk:
         return
     PersonalDataAccess.objects.create(dossier=dossier, user=user, at=now or timezone.now(), purpose=purpose)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoverResult:
+    """The outcome of one dossier in a bulk hand-over."""
+
+    dossier: Dossier
+    ok: bool
+    message: str = ""
+
+
+def dossier_bulk_handover(
+    *,
+    dossiers: Sequence[Dossier],
+    user,
+    expected_versions: Mapping[int, int] | None = None,
+    now: dt.datetime | None = None,
+) -> list[HandoverResult]:
+    """Hand over (``forward``) paper dossiers received after the cut-off at the start of the next
+    working day (Decree 118/2025 Art. 18(2)), each in its own transaction: one refusal never
+    undoes the others. ``expected_versions`` (dossier id → version seen on the page) makes a
+    repeated submission fail instead of forwarding a dossier twice."""
+    versions = expected_versions or {}
+    results: list[HandoverResult] = []
+    for dossier in dossiers:
+        try:
+            with transaction.atomic():
+                dossier_act(
+                    dossier=dossier,
+                    action="forward",
+                    user=user,
+                    payload={"handover": "next_working_day"},
+                    expected_version=versions.get(dossier.pk),
+                    now=now,
+                )
+        except LifecycleError as exc:
+            results.append(HandoverResult(dossier=dossier, ok=False, message=exc.message_vi))
+        else:
+            results.append(HandoverResult(dossier=dossier, ok=True))
+    return results

@@ -1,6 +1,5 @@
 """Django admin for units, agencies and staff assignments (Vietnamese labels, no N+1 lists)."""
 
-
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         w = self.stdout.write
         w(self.style.SUCCESS("Đã nạp dữ liệu minh họa Cà Mau / Cà Mau demo loaded."))
         w(f"  Đơn vị hành chính cấp xã hiện hành / current communes: {units.filter(level=3).count()}")
-        w(f"  Đơn vị hành chính lịch sử / historical units: {AdministrativeUnit.objects.exclude(valid_to=None).count()}")
+        w(
+            f"  Đơn vị hành chính lịch sử / historical units: {AdministrativeUnit.objects.exclude(valid_to=None).count()}"
+        )
         w(f"  Bộ phận Một cửa / one-stop units: {Agency.objects.filter(kind=Agency.Kind.ONE_STOP).count()}")
         w(f"  Cơ quan, đơn vị / agencies: {Agency.objects.count()}")
         w(

@@ -1,7 +1,7 @@
 """The English catalogue of the staff interface (msgids are Vietnamese, LANGUAGE_CODE is "vi").
 
 The compiled ``django.mo`` is committed (a fresh machine may lack gettext), so it must match the
-``.po``; every backoffice string must be translated, keep its placeholders and not be fuzzy."""
+``.po``; every string a staff member sees (staff pages, domain labels) must be translated, keep its placeholders and not be fuzzy."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from motcua.worktime.engine import TZ
+from tests.backoffice.test_inbox import make, world  # noqa: F401 (world is a fixture)
 from tests.dossiers.factories import UserFactory
 
 LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
@@ -26,6 +28,7 @@ MO = LC_MESSAGES / "django.mo"
 
 @dataclass
 class Entry:
+    msgctxt: str | None = None
     msgid: str = ""
     msgid_plural: str | None = None
     msgstrs: list[str] = field(default_factory=list)
@@ -35,7 +38,7 @@ class Entry:
 
 def parse_po(path: Path) -> list[Entry]:
     """Active (non-obsolete) entries of a .po file, header excluded. Enough of the format for
-    the files makemessages writes: no msgctxt is used in this project."""
+    the files makemessages writes (msgctxt is used for the lifecycle action names)."""
     entries: list[Entry] = []
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         entry, target = Entry(), None
@@ -48,7 +51,9 @@ def parse_po(path: Path) -> list[Entry]:
                 continue
             elif line.startswith('"'):
                 piece = ast.literal_eval(line)
-                if target == "msgid":
+                if target == "msgctxt":
+                    entry.msgctxt += piece
+                elif target == "msgid":
                     entry.msgid += piece
                 elif target == "msgid_plural":
                     entry.msgid_plural += piece
@@ -57,7 +62,9 @@ def parse_po(path: Path) -> list[Entry]:
             elif line.strip():
                 keyword, _sep, value = line.partition(" ")
                 value = ast.literal_eval(value)
-                if keyword == "msgid":
+                if keyword == "msgctxt":
+                    target, entry.msgctxt = "msgctxt", value
+                elif keyword == "msgid":
                     target, entry.msgid = "msgid", value
                 elif keyword == "msgid_plural":
                     target, entry.msgid_plural = "msgid_plural", value
@@ -70,8 +77,13 @@ def parse_po(path: Path) -> list[Entry]:
     return entries
 
 
-def backoffice_entries() -> list[Entry]:
-    return [e for e in parse_po(PO) if any(r.startswith("backoffice/") for r in e.references)]
+# Where the strings a staff member sees come from: the staff pages, and the domain labels they
+# show (choice labels, lifecycle action names, form names).
+STAFF_SOURCES = ("backoffice/", "dossiers/", "org/")
+
+
+def staff_entries() -> list[Entry]:
+    return [e for e in parse_po(PO) if any(r.startswith(STAFF_SOURCES) for r in e.references)]
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
@@ -126,11 +138,11 @@ def test_committed_mo_matches_po(tmp_path):
     )
 
 
-# --- (c) every backoffice string is translated -------------------------------------------------
+# --- (c) every staff-visible string is translated -------------------------------------------------
 
 
-def test_every_backoffice_msgid_is_translated():
-    entries = backoffice_entries()
+def test_every_staff_msgid_is_translated():
+    entries = staff_entries()
     assert len(entries) > 150  # the catalogue really covers the staff pages
     untranslated = [e.msgid for e in entries if not e.msgstrs or not all(s.strip() for s in e.msgstrs)]
     assert untranslated == []
@@ -140,7 +152,7 @@ def test_every_backoffice_msgid_is_translated():
 
 
 def test_translations_keep_their_placeholders():
-    for e in backoffice_entries():
+    for e in staff_entries():
         expected = sorted(PLACEHOLDER.findall(e.msgid))
         for s in e.msgstrs:
             assert sorted(PLACEHOLDER.findall(s)) == expected, (e.msgid, s)
@@ -172,3 +184,68 @@ def test_inbox_is_english_after_switching_language(client):
     for text in ("<h1>Inbox</h1>", "Clear filters", "No dossiers are waiting for you.", "Log out", "Ledger"):
         assert text in html
     assert "Hộp việc" not in html
+
+
+# --- (e) domain labels: choices, lifecycle actions, urgency, units ------------------------------
+
+
+def test_choice_and_action_labels_follow_the_language():
+    from motcua.backoffice.selectors import OVERDUE, Urgency
+    from motcua.backoffice.templatetags.backoffice_tags import urgency_label, working_time_left
+    from motcua.dossiers.identity import IdentityKind
+    from motcua.dossiers.lifecycle import ACTION_LABELS
+    from motcua.dossiers.models import Channel, Status
+    from motcua.dossiers.printing import FORM_LABELS
+    from motcua.org.models import Agency, StaffAssignment
+
+    per_day = 8 * 60
+    with translation.override("en"):
+        assert Status.RECEIVED.label == "Received"
+        assert Status.STOPPED.label == "Stopped"
+        assert ACTION_LABELS["stop"] == "Stop processing"  # same Vietnamese, another context
+        assert Channel.DIRECT.label == "In person"
+        assert IdentityKind.PASSPORT.label == "Passport"
+        assert StaffAssignment.Role.SPECIALIST.label == "Processing specialist"
+        assert Agency.Kind.ONE_STOP.label.startswith("One-stop unit")
+        assert FORM_LABELS["refusal"] == "Refusal slip"
+        assert urgency_label(Urgency(OVERDUE, -per_day, per_day)) == "Overdue"
+        assert working_time_left(Urgency(OVERDUE, -(per_day + 60), per_day)) == "overdue by 1 day 1 hour"
+        assert (
+            working_time_left(Urgency(OVERDUE, -(2 * per_day + 120), per_day)) == "overdue by 2 days 2 hours"
+        )
+        assert working_time_left(Urgency(OVERDUE, -1, per_day)) == "overdue by 1 minute"
+    with translation.override("vi"):
+        assert Status.RECEIVED.label == "Đã tiếp nhận"
+        assert ACTION_LABELS["stop"] == "Dừng xử lý"
+        assert working_time_left(Urgency(OVERDUE, -(2 * per_day + 120), per_day)) == "quá hạn 2 ngày 2 giờ"
+
+
+def test_lifecycle_doc_stays_vietnamese_under_english():
+    from motcua.dossiers.lifecycle import lifecycle_markdown
+
+    doc = (Path(settings.BASE_DIR).parents[1] / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    with translation.override("en"):
+        assert lifecycle_markdown() == doc
+
+
+@pytest.fixture
+def received_direct(world):  # noqa: F811
+    from motcua.dossiers.models import Channel, Status
+
+    return world, make(world, Status.RECEIVED, channel=Channel.DIRECT)
+
+
+@pytest.mark.django_db
+def test_inbox_and_dossier_page_show_labels_in_english(client, received_direct):
+    w, dossier = received_direct
+    client.force_login(w["rec_a"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/can-bo/hop-viec/"})
+    for url in ("/can-bo/hop-viec/", f"/can-bo/ho-so/{dossier.code}/"):
+        html = client.get(url).content.decode()
+        assert dossier.code in html, url
+        for english in ("Received", "In person"):
+            assert english in html, (url, english)
+        for vietnamese in ("Đã tiếp nhận", "Trực tiếp"):
+            assert vietnamese not in html, (url, vietnamese)
+    due = html.split('<strong id="due-at">', 1)[1].split("</strong>", 1)[0]  # the dossier page's
+    assert f"{dossier.due_at.astimezone(TZ):%H:%M} on {dossier.due_at.astimezone(TZ):%d/%m/%Y}" == due

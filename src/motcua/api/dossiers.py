@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Query, Router
 from ninja.pagination import paginate
 from ninja.responses import Status as HttpStatus
@@ -92,13 +92,19 @@ def _is_overdue(d: Dossier, now) -> bool:
     )
 
 
+def _vi(label) -> str:
+    """A choice label in Vietnamese: the API's labels do not follow the caller's language."""
+    with translation.override("vi"):
+        return str(label)
+
+
 def _summary(d: Dossier, now=None) -> dict:
     now = now or timezone.now()
     return {
         "code": d.code,
         "reference": d.code or d.temp_reference,
         "status": d.status,
-        "status_label": Status(d.status).label,
+        "status_label": _vi(Status(d.status).label),
         "national_status": d.national_status,
         "procedure": {
             "code": d.procedure_version.procedure.code,

@@ -1,5 +1,6 @@
 """``/me``: who the caller is (proves token and session authentication)."""
 
+from django.utils import translation
 from ninja import Router
 
 from motcua.api.errors import ErrorOut
@@ -15,15 +16,16 @@ router = Router(tags=["me"])  # the API's default authentication applies
 )
 def current_user(request):
     user = request.auth
-    roles = [
-        {
-            "role": role,
-            "role_label": StaffAssignment.Role(role).label,
-            "agency_ident_code": agency.ident_code,
-            "agency_name": agency.name,
-        }
-        for role, agency in staff_roles(user)
-    ]
+    with translation.override("vi"):  # the API's labels do not follow the caller's language
+        roles = [
+            {
+                "role": role,
+                "role_label": str(StaffAssignment.Role(role).label),
+                "agency_ident_code": agency.ident_code,
+                "agency_name": agency.name,
+            }
+            for role, agency in staff_roles(user)
+        ]
     return {
         "username": user.get_username(),
         "full_name": user.full_name,

@@ -17,7 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from motcua.dossiers import printing, services
-from motcua.dossiers.lifecycle import ACTIONS, ConcurrencyError, LifecycleError
+from motcua.dossiers.lifecycle import ACTION_LABELS, ACTIONS, ConcurrencyError, LifecycleError
 from motcua.dossiers.models import NATIONAL_STATUS, Dossier, Status
 from motcua.dossiers.selectors import (
     actor_roles_for,
@@ -32,36 +32,6 @@ from .forms import ACTION_FORMS, ActionForm, new_token
 from .uploads import sniff_file
 
 MAX_CODE = 60
-
-# Vietnamese names of the lifecycle actions, as buttons and in the timeline.
-ACTION_LABELS = {
-    "submit_online": "Nộp trực tuyến",
-    "receive": "Tiếp nhận hồ sơ",
-    "refuse_at_reception": "Từ chối tiếp nhận",
-    "request_supplement": "Yêu cầu bổ sung hồ sơ",
-    "supplement_received": "Nhận hồ sơ bổ sung",
-    "forward": "Chuyển bước tiếp theo",
-    "consult": "Lấy ý kiến",
-    "consultation_received": "Đã có ý kiến",
-    "approve": "Phê duyệt",
-    "reject_after_appraisal": "Từ chối giải quyết",
-    "request_financial_obligation": "Yêu cầu thực hiện nghĩa vụ tài chính",
-    "obligation_paid": "Đã thực hiện nghĩa vụ tài chính",
-    "apologize_and_extend": "Xin lỗi và gia hạn",
-    "stop": "Dừng xử lý",
-    "withdraw": "Rút hồ sơ",
-    "close_unanswered": "Đóng hồ sơ (quá hạn bổ sung)",
-    "resolve": "Hoàn thành xử lý",
-    "return_result": "Trả kết quả",
-}
-FORM_LABELS = {
-    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    "supplement_request": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    "refusal": "Phiếu từ chối",
-    "apology_extension": "Văn bản xin lỗi và hẹn lại ngày trả kết quả",
-    "stop_notice": "Thông báo dừng giải quyết hồ sơ",
-    "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-}
 
 
 def _visible(request, code: str) -> Dossier:
@@ -113,7 +83,7 @@ def _page(request, dossier: Dossier, *, failed: dict | None = None, status: int 
         }
         for row in dossier_history(dossier)
     ]
-    forms = [{"name": f, "label": FORM_LABELS.get(f, f)} for f in printing.forms_available(dossier)]
+    forms = [{"name": f, "label": printing.FORM_LABELS.get(f, f)} for f in printing.forms_available(dossier)]
     ctx = {
         "d": dossier,
         "status_label": Status(dossier.status).label,

@@ -41,16 +41,17 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentityKind(TextChoices):
     """Kind of identity number (loại giấy tờ)."""
 
-    CCCD = "cccd", "Căn cước / Căn cước công dân (số định danh cá nhân)"
-    CMND = "cmnd", "Chứng minh nhân dân (9 số)"
-    TAX_CODE = "tax_code", "Mã số thuế"
-    ENTERPRISE_CODE = "enterprise_code", "Mã số doanh nghiệp"
-    PASSPORT = "passport", "Hộ chiếu"
+    CCCD = "cccd", _("Căn cước / Căn cước công dân (số định danh cá nhân)")
+    CMND = "cmnd", _("Chứng minh nhân dân (9 số)")
+    TAX_CODE = "tax_code", _("Mã số thuế")
+    ENTERPRISE_CODE = "enterprise_code", _("Mã số doanh nghiệp")
+    PASSPORT = "passport", _("Hộ chiếu")
 
 
 ALLOWED_KINDS: dict[str, tuple[str, ...]] = {

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils import translation
+from django.utils.translation import pgettext_lazy
+
 from motcua.org.models import StaffAssignment
 
 from .models import NATIONAL_STATUS, Status
@@ -237,6 +240,29 @@ TABLE: tuple[Transition, ...] = (
 
 ACTIONS: tuple[str, ...] = tuple(dict.fromkeys(t.action for t in TABLE))
 
+# Names of the actions as staff see them (buttons, timeline, messages); Vietnamese msgids, with a
+# context because some are also status names ("Dừng xử lý") that translate differently.
+ACTION_LABELS = {
+    "submit_online": pgettext_lazy("lifecycle action", "Nộp trực tuyến"),
+    "receive": pgettext_lazy("lifecycle action", "Tiếp nhận hồ sơ"),
+    "refuse_at_reception": pgettext_lazy("lifecycle action", "Từ chối tiếp nhận"),
+    "request_supplement": pgettext_lazy("lifecycle action", "Yêu cầu bổ sung hồ sơ"),
+    "supplement_received": pgettext_lazy("lifecycle action", "Nhận hồ sơ bổ sung"),
+    "forward": pgettext_lazy("lifecycle action", "Chuyển bước tiếp theo"),
+    "consult": pgettext_lazy("lifecycle action", "Lấy ý kiến"),
+    "consultation_received": pgettext_lazy("lifecycle action", "Đã có ý kiến"),
+    "approve": pgettext_lazy("lifecycle action", "Phê duyệt"),
+    "reject_after_appraisal": pgettext_lazy("lifecycle action", "Từ chối giải quyết"),
+    "request_financial_obligation": pgettext_lazy("lifecycle action", "Yêu cầu thực hiện nghĩa vụ tài chính"),
+    "obligation_paid": pgettext_lazy("lifecycle action", "Đã thực hiện nghĩa vụ tài chính"),
+    "apologize_and_extend": pgettext_lazy("lifecycle action", "Xin lỗi và gia hạn"),
+    "stop": pgettext_lazy("lifecycle action", "Dừng xử lý"),
+    "withdraw": pgettext_lazy("lifecycle action", "Rút hồ sơ"),
+    "close_unanswered": pgettext_lazy("lifecycle action", "Đóng hồ sơ (quá hạn bổ sung)"),
+    "resolve": pgettext_lazy("lifecycle action", "Hoàn thành xử lý"),
+    "return_result": pgettext_lazy("lifecycle action", "Trả kết quả"),
+}
+
 
 class LifecycleError(Exception):
     """A refused action, with a stable code and messages in Vietnamese and English."""
@@ -302,8 +328,13 @@ def allowed_actions(dossier, roles: Iterable[str]) -> list[str]:
 
 
 def lifecycle_markdown() -> str:
-    """``docs/lifecycle.md``: the table for lawyers and reviewers."""
-    labels = dict(Status.choices)
+    """``docs/lifecycle.md``: the table for lawyers and reviewers (always in Vietnamese)."""
+    with translation.override("vi"):
+        return _lifecycle_markdown()
+
+
+def _lifecycle_markdown() -> str:
+    labels = {value: str(label) for value, label in Status.choices}
     labels[NEW] = "(mới)"
 
     def status(s: str | None) -> str:
@@ -332,6 +363,7 @@ def lifecycle_markdown() -> str:
             )
         )
     lines += ["", "## Statuses", "", "| Status | Meaning | National code |", "|---|---|---|"]
-    for value, label in Status.choices:
-        lines.append(f"| `{value}` | {label} | {NATIONAL_STATUS[value]} |")
+    for value, label in labels.items():
+        if value != NEW:
+            lines.append(f"| `{value}` | {label} | {NATIONAL_STATUS[value]} |")
     return "\n".join(lines) + "\n"

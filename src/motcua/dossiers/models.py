@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DossierCodeCounter(models.Model):
@@ -33,21 +34,21 @@ class DossierCodeCounter(models.Model):
 class Status(models.TextChoices):
     """Business status of a dossier (tthc-spec §2.3); the national code is :func:`national_status`."""
 
-    SUBMITTED = "submitted", "Mới đăng ký (nộp trực tuyến, chờ tiếp nhận)"
-    SUPPLEMENT_AT_RECEPTION = "supplement_at_reception", "Yêu cầu bổ sung khi tiếp nhận"
-    RECEIVED = "received", "Đã tiếp nhận"
-    REFUSED = "refused", "Không được tiếp nhận"
-    PROCESSING = "processing", "Đang xử lý"
-    CONSULTING = "consulting", "Đang lấy ý kiến"
-    SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung (thẩm định)"
-    FINANCIAL_OBLIGATION = "financial_obligation", "Yêu cầu thực hiện nghĩa vụ tài chính"
-    APPROVED = "approved", "Đã phê duyệt"
-    REJECTED = "rejected", "Từ chối giải quyết sau thẩm định"
-    WITHDRAWN = "withdrawn", "Công dân rút hồ sơ"
-    STOPPED = "stopped", "Dừng xử lý"
-    CLOSED_UNANSWERED = "closed_unanswered", "Đóng hồ sơ (quá hạn bổ sung)"
-    RESOLVED = "resolved", "Đã xử lý xong"
-    RETURNED = "returned", "Đã trả kết quả"
+    SUBMITTED = "submitted", _("Mới đăng ký (nộp trực tuyến, chờ tiếp nhận)")
+    SUPPLEMENT_AT_RECEPTION = "supplement_at_reception", _("Yêu cầu bổ sung khi tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    REFUSED = "refused", _("Không được tiếp nhận")
+    PROCESSING = "processing", _("Đang xử lý")
+    CONSULTING = "consulting", _("Đang lấy ý kiến")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung (thẩm định)")
+    FINANCIAL_OBLIGATION = "financial_obligation", _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    APPROVED = "approved", _("Đã phê duyệt")
+    REJECTED = "rejected", _("Từ chối giải quyết sau thẩm định")
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+    CLOSED_UNANSWERED = "closed_unanswered", _("Đóng hồ sơ (quá hạn bổ sung)")
+    RESOLVED = "resolved", _("Đã xử lý xong")
+    RETURNED = "returned", _("Đã trả kết quả")
 
 
 # DVCQG TrangThaiHoSo (tthc-spec §2.3). Refusal after appraisal and the Art. 19(5) closure are
@@ -83,34 +84,34 @@ TERMINAL_STATUSES = frozenset(
 
 
 class Channel(models.TextChoices):
-    DIRECT = "direct", "Trực tiếp"
-    ONLINE = "online", "Trực tuyến"
-    POSTAL = "postal", "Bưu chính công ích"
-    AT_HOME = "at_home", "Tại nhà"
+    DIRECT = "direct", _("Trực tiếp")
+    ONLINE = "online", _("Trực tuyến")
+    POSTAL = "postal", _("Bưu chính công ích")
+    AT_HOME = "at_home", _("Tại nhà")
 
 
 class ApplicantType(models.TextChoices):
-    CITIZEN = "citizen", "Công dân"
-    ORGANISATION = "organisation", "Tổ chức, doanh nghiệp"
-    HOUSEHOLD_BUSINESS = "household_business", "Hộ kinh doanh"
+    CITIZEN = "citizen", _("Công dân")
+    ORGANISATION = "organisation", _("Tổ chức, doanh nghiệp")
+    HOUSEHOLD_BUSINESS = "household_business", _("Hộ kinh doanh")
 
 
 class Sex(models.TextChoices):
-    MALE = "male", "Nam"
-    FEMALE = "female", "Nữ"
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
 
 
 class StopInitiator(models.TextChoices):
-    APPLICANT = "applicant", "Tổ chức, cá nhân đề nghị"
-    AGENCY = "agency", "Cơ quan giải quyết"
+    APPLICANT = "applicant", _("Tổ chức, cá nhân đề nghị")
+    AGENCY = "agency", _("Cơ quan giải quyết")
 
 
 class LegalOutcome(models.TextChoices):
     """Circular 01/2018 Art. 13 Index 1: shorter = early, equal = on time, longer = late."""
 
-    EARLY = "early", "Trước hạn"
-    ON_TIME = "on_time", "Đúng hạn"
-    LATE = "late", "Quá hạn"
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
 
 
 class PortalOutcome(models.TextChoices):
@@ -143,6 +144,13 @@ class Dossier(models.Model):
 
     code = models.CharField("mã số hồ sơ", max_length=60, unique=True, null=True, blank=True)
     temp_reference = models.CharField("mã tạm", max_length=60, blank=True, db_index=True)
+    lookup_secret = models.CharField(
+        "mã bí mật tra cứu",
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text="In trên giấy tiếp nhận; cùng mã hồ sơ cho phép tra cứu công khai.",
+    )
     procedure_version = models.ForeignKey(
         "catalog.ProcedureVersion",
         verbose_name="phiên bản thủ tục",

@@ -20,15 +20,16 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from motcua.org.models import Agency
 from motcua.worktime.engine import TZ, add_time, working_time_between
@@ -57,6 +58,15 @@ FORMS = (
     "control_slip",
 )
 LEDGER = "ledger"
+# Short names of the forms in the staff interface (the printed titles are ``TITLES``).
+FORM_LABELS = {
+    "receipt": _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    "supplement_request": _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    "refusal": _("Phiếu từ chối"),
+    "apology_extension": _("Văn bản xin lỗi và hẹn lại ngày trả kết quả"),
+    "stop_notice": _("Thông báo dừng giải quyết hồ sơ"),
+    "control_slip": _("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+}
 
 # (form number, title) per framework. Titles [V]: Circular 01/2018 Art. 9 list and Circular
 # 03/2025 Phụ lục I list (tthc-spec §2.4, tthc-2025-update §1.1).
@@ -118,6 +128,18 @@ _FORM_ACTIONS = {
     "apology_extension": ("apologize_and_extend",),
     "stop_notice": ("stop",),
 }
+
+
+def _vietnamese(func):
+    """Run ``func`` in Vietnamese: printed forms are legal documents, whatever the page language.
+    (A fresh ``override`` per call: one shared as a decorator is not thread-safe.)"""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override("vi"):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 class FormError(ValueError):
@@ -441,6 +463,7 @@ def _outcome(at: dt.datetime, due: dt.datetime | None, calendar, hours) -> tuple
     return "Đúng hạn", ""
 
 
+@_vietnamese
 def handovers(dossier: Dossier) -> list[Handover]:
     """One row per hand-over of the action log, for the control slip (Mẫu 06/2025, 05/2018)."""
     from motcua.catalog.models import WorkflowStep
@@ -586,6 +609,7 @@ def _font_config():
     return config
 
 
+@_vietnamese
 def _pdf(template: str, context: dict[str, Any], paper: str) -> bytes:
     from weasyprint import HTML
 
@@ -596,6 +620,7 @@ def _pdf(template: str, context: dict[str, Any], paper: str) -> bytes:
     return document.write_pdf(font_config=_font_config())
 
 
+@_vietnamese
 def form_context(
     *, dossier: Dossier, form: str, framework: str | None = None, action: DossierAction | int | None = None
 ) -> dict[str, Any]:
@@ -663,7 +688,7 @@ def form_context(
         ctx.update(
             by_applicant=initiator == "applicant",
             reason=row.reason,
-            stage=dict(Status.choices).get(row.from_status, row.from_status),
+            stage=str(dict(Status.choices).get(row.from_status, row.from_status)),
             consequence=row.payload.get("consequence", ""),
             request_at=vn_moment(_parse_moment(row.payload.get("requested_at")) or row.at),
         )
@@ -686,6 +711,7 @@ def render_form(
     return _pdf(f"dossiers/forms/{form}.html", ctx, paper_sizes()[form])
 
 
+@_vietnamese
 def ledger_context(*, unit: Agency, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     """Rows of the dossier ledger (Sổ theo dõi hồ sơ) of ``unit`` for receptions in the range."""
     if date_to < date_from:
@@ -713,7 +739,7 @@ def ledger_context(*, unit: Agency, date_from: dt.date, date_to: dt.date) -> dic
         if d.supplement_count:
             notes.append(f"Bổ sung {d.supplement_count} lần")
         if d.status not in (Status.RETURNED, Status.RESOLVED, Status.PROCESSING, Status.RECEIVED):
-            notes.append(status_labels.get(d.status, d.status))
+            notes.append(str(status_labels.get(d.status, d.status)))
         rows.append(
             {
                 "index": index,

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # Decision 20/2020/QĐ-TTg Art. 4: groups V1V2V3.Z1Z2.Y1Y2.M1X1X2 of digits 0–9 and letters A–Z; the
 # level-1 group starts with the letter of its group (H = provincial People's Committee).
@@ -154,12 +155,12 @@ class Agency(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PEOPLES_COMMITTEE = "peoples_committee", "Ủy ban nhân dân"
-        DEPARTMENT = "department", "Sở, ban, ngành"
-        SPECIALIZED = "specialized", "Cơ quan chuyên môn cấp xã"
-        ONE_STOP = "one_stop", "Bộ phận Một cửa / Trung tâm Phục vụ hành chính công"
-        VERTICAL = "vertical", "Cơ quan ngành dọc (công an, thuế…)"
-        OTHER = "other", "Khác"
+        PEOPLES_COMMITTEE = "peoples_committee", _("Ủy ban nhân dân")
+        DEPARTMENT = "department", _("Sở, ban, ngành")
+        SPECIALIZED = "specialized", _("Cơ quan chuyên môn cấp xã")
+        ONE_STOP = "one_stop", _("Bộ phận Một cửa / Trung tâm Phục vụ hành chính công")
+        VERTICAL = "vertical", _("Cơ quan ngành dọc (công an, thuế…)")
+        OTHER = "other", _("Khác")
 
     ident_code = models.CharField(
         "mã định danh điện tử",
@@ -249,12 +250,12 @@ class StaffAssignment(models.Model):
     """A person's role at a unit for a period (phân công; Circular 03/2025: official or reserve)."""
 
     class Role(models.TextChoices):
-        RECEIVING_OFFICER = "receiving_officer", "Cán bộ tiếp nhận"
-        SPECIALIST = "specialist", "Chuyên viên xử lý"
-        UNIT_LEADER = "unit_leader", "Lãnh đạo đơn vị"
-        TTHC_CONTROL = "tthc_control", "Cán bộ kiểm soát TTHC"
-        PROVINCE_LEADER = "province_leader", "Lãnh đạo tỉnh"
-        ADMINISTRATOR = "administrator", "Quản trị hệ thống"
+        RECEIVING_OFFICER = "receiving_officer", _("Cán bộ tiếp nhận")
+        SPECIALIST = "specialist", _("Chuyên viên xử lý")
+        UNIT_LEADER = "unit_leader", _("Lãnh đạo đơn vị")
+        TTHC_CONTROL = "tthc_control", _("Cán bộ kiểm soát TTHC")
+        PROVINCE_LEADER = "province_leader", _("Lãnh đạo tỉnh")
+        ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

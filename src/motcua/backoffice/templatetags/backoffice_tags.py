@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.backoffice.selectors import DUE_TODAY, EARLY, OVERDUE, Urgency, request_roles
 from motcua.org.models import StaffAssignment
 
 register = template.Library()
 
-URGENCY_LABELS = {EARLY: "Còn hạn", DUE_TODAY: "Đến hạn hôm nay", OVERDUE: "Quá hạn"}
+URGENCY_LABELS = {
+    EARLY: gettext_lazy("Còn hạn"),
+    DUE_TODAY: gettext_lazy("Đến hạn hôm nay"),
+    OVERDUE: gettext_lazy("Quá hạn"),
+}
 
 
 @register.inclusion_tag("backoffice/partials/inbox_nav.html", takes_context=True)
@@ -31,7 +36,7 @@ def backoffice_nav(context):
 
 @register.filter
 def urgency_label(u: Urgency | None) -> str:
-    return _(URGENCY_LABELS[u.label]) if u else ""
+    return str(URGENCY_LABELS[u.label]) if u else ""
 
 
 @register.filter
@@ -42,11 +47,11 @@ def working_time_left(u: Urgency | None) -> str:
     days, hours, minutes = u.days_hours_minutes
     parts = []
     if days:
-        parts.append(_("%(n)d ngày") % {"n": days})
+        parts.append(ngettext("%(n)d ngày", "%(n)d ngày", days) % {"n": days})
     if hours:
-        parts.append(_("%(n)d giờ") % {"n": hours})
+        parts.append(ngettext("%(n)d giờ", "%(n)d giờ", hours) % {"n": hours})
     if not parts:
-        parts.append(_("%(n)d phút") % {"n": minutes})
+        parts.append(ngettext("%(n)d phút", "%(n)d phút", minutes) % {"n": minutes})
     amount = " ".join(parts)
     if u.working_minutes < 0:
         return _("quá hạn %(t)s") % {"t": amount}

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.backoffice",
+    "motcua.portal",
     "motcua.cli",
 ]
 
@@ -188,6 +189,20 @@ MOTCUA_APPLICANT_STOP_NATIONAL_STATUS = env_int(
     "MOTCUA_APPLICANT_STOP_NATIONAL_STATUS",
     7,
     "National status code (7 or 8) synced for a stop at the applicant's request (unverified mapping).",
+)
+
+# --- Citizen portal ------------------------------------------------------------------------
+# The look-up counter lives in Django's default cache. Without CACHES set that is LocMemCache,
+# one per process: with several workers or machines configure a shared cache (Redis, Memcached
+# or django.core.cache.backends.db.DatabaseCache), or each process allows its own quota.
+MOTCUA_LOOKUP_ATTEMPTS = env_int(
+    "MOTCUA_LOOKUP_ATTEMPTS",
+    10,
+    "Public dossier look-ups (code + secret) allowed per client IP per window; more get HTTP 429. "
+    "Counted in Django's default cache: production with several processes needs a shared cache.",
+)
+MOTCUA_LOOKUP_WINDOW_SECONDS = env_int(
+    "MOTCUA_LOOKUP_WINDOW_SECONDS", 600, "Length of the public look-up rate-limit window, in seconds."
 )
 
 # --- Printed forms (Circular 03/2025/TT-VPCP, Circular 01/2018/TT-VPCP) ---------------------

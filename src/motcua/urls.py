@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from motcua.api.api import api
 
@@ -16,5 +15,5 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("can-bo/", include("motcua.backoffice.urls")),
-    path("", RedirectView.as_view(url="/can-bo/", permanent=False)),
+    path("", include("motcua.portal.urls")),
 ]

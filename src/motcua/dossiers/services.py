@@ -12,6 +12,7 @@ and the supplement policy snapshotted at reception (design §3.7).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -224,6 +225,16 @@ def _existing_creation(idempotency_key: str | None) -> Dossier | None:
     return found.dossier if found else None
 
 
+# No 0/O, 1/I/L: the secret is read from paper and typed on a phone.
+LOOKUP_SECRET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LOOKUP_SECRET_LENGTH = 8
+
+
+def new_lookup_secret() -> str:
+    """The secret printed on the receipt; with the dossier code it opens the public look-up."""
+    return "".join(secrets.choice(LOOKUP_SECRET_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
+
+
 def _create(
     *,
     action: str,
@@ -280,6 +291,7 @@ def _create(
         status=row.to_status,
         submitted_at=at,
         law_framework=_framework(at),
+        lookup_secret=new_lookup_secret(),
         **{_APPLICANT_FIELDS[k]: v for k, v in applicant.items() if v is not None},
         **{_PROXY_FIELDS[k]: v for k, v in (proxy or {}).items() if k in _PROXY_FIELDS and v},
     )

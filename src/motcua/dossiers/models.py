@@ -202,6 +202,12 @@ class Dossier(models.Model):
         on_delete=models.SET_NULL,
         related_name="own_dossiers",
     )
+    # How the applicant signed in when filing online (Decree 118/2025 Art. 17; Decree 69/2024 on
+    # electronic identification): "" at the counter, "local" (e-mail + password) or "oidc:<provider>".
+    applicant_sign_in = models.CharField("phương thức đăng nhập khi nộp", max_length=60, blank=True)
+    applicant_identity_verified = models.BooleanField(
+        "tài khoản đã xác thực định danh", default=False, help_text="Nộp bằng tài khoản định danh điện tử."
+    )
 
     channel = models.CharField("kênh nộp", max_length=10, choices=Channel.choices)
     receiving_unit = models.ForeignKey(

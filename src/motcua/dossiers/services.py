@@ -253,6 +253,7 @@ def _create(
     idempotency_key: str | None,
     payload: Mapping[str, Any] | None,
     reason: str = "",
+    sign_in: Mapping[str, Any] | None = None,
 ) -> Dossier:
     row = transition_for(action, NEW)
     role = check_roles(row, roles)
@@ -295,6 +296,9 @@ def _create(
         **{_APPLICANT_FIELDS[k]: v for k, v in applicant.items() if v is not None},
         **{_PROXY_FIELDS[k]: v for k, v in (proxy or {}).items() if k in _PROXY_FIELDS and v},
     )
+    if sign_in:
+        dossier.applicant_sign_in = str(sign_in.get("method", ""))[:60]
+        dossier.applicant_identity_verified = bool(sign_in.get("identity_verified"))
     if row.to_status == Status.RECEIVED:
         _start_clock(dossier, at=at)
     else:
@@ -509,9 +513,13 @@ def dossier_submit_online(
     submitted_at: dt.datetime | None = None,
     idempotency_key: str | None = None,
     payload: Mapping[str, Any] | None = None,
+    sign_in: Mapping[str, Any] | None = None,
 ) -> Dossier:
     """Submit a dossier online (Decree 118/2025 Art. 17(2)): temporary reference, no clock yet;
-    acceptance or a supplement notice is due within 8 working hours (``acceptance_due_at``)."""
+    acceptance or a supplement notice is due within 8 working hours (``acceptance_due_at``).
+
+    ``sign_in`` is set by trusted callers only (the portal, from the session), never from a
+    request body: ``{"method": "local" | "oidc:<provider>", "identity_verified": bool}``."""
     if (existing := _existing_creation(idempotency_key)) is not None:
         return existing
     return _create_once(
@@ -530,6 +538,7 @@ def dossier_submit_online(
         at=submitted_at or timezone.now(),
         idempotency_key=idempotency_key,
         payload=payload,
+        sign_in=sign_in,
     )
 
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.catalog",
     "motcua.dossiers",
+    "motcua.indicators",
+    "motcua.feedback",
     "motcua.backoffice",
     "motcua.portal",
     "motcua.cli",
@@ -106,6 +108,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+_prepare_threshold = env_int(
+    "MOTCUA_DB_PREPARE_THRESHOLD",
+    0,
+    "PostgreSQL only: executions of the same SQL after which psycopg prepares it on the server "
+    "(Django OPTIONS server_side_binding=True, prepare_threshold=N); 0 = off (Django's client-side "
+    "binding). 5 saves PostgreSQL the planning of the dossier look-up and reception statements "
+    "(docs/benchmarks.md). Pays off with persistent connections (MOTCUA_DB_CONN_MAX_AGE > 0); not "
+    "with a transaction-pooling PgBouncer.",
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _prepare_threshold > 0:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=_prepare_threshold
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -117,9 +132,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Staff pages (@login_required) send to the officers' /dang-nhap/; citizen pages use
+# MOTCUA_PORTAL_LOGIN_URL (``motcua.portal.views_account.citizen_login_required``).
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "login"
+MOTCUA_PORTAL_LOGIN_URL = "portal:signin"
+# Local accounts first (officers and citizens: username + password; citizens' username is their
+# e-mail), then OpenID Connect (does nothing unless MOTCUA_OIDC_CLIENT_ID is set).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "motcua.accounts.backends.CitizenOIDCBackend",
+]
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -160,6 +184,50 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- E-mail, SMS and notifications to applicants (motcua.feedback.notifications) --------------
+EMAIL_BACKEND = env(
+    "MOTCUA_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend",
+    "Django e-mail backend. Default: print messages to the console; production: "
+    "django.core.mail.backends.smtp.EmailBackend with the MOTCUA_EMAIL_* settings below.",
+)
+EMAIL_HOST = env("MOTCUA_EMAIL_HOST", "localhost", "SMTP server host name.")
+EMAIL_PORT = env_int("MOTCUA_EMAIL_PORT", 25, "SMTP server port (587 with STARTTLS, 465 with SSL).")
+EMAIL_HOST_USER = env("MOTCUA_EMAIL_USER", "", "SMTP user name (empty: no authentication).")
+EMAIL_HOST_PASSWORD = env("MOTCUA_EMAIL_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = env_bool("MOTCUA_EMAIL_USE_TLS", False, "Use STARTTLS on the SMTP connection.")
+EMAIL_USE_SSL = env_bool("MOTCUA_EMAIL_USE_SSL", False, "Use implicit TLS (SMTPS, usually port 465).")
+EMAIL_TIMEOUT = env_int("MOTCUA_EMAIL_TIMEOUT", 20, "Seconds to wait for the SMTP server.")
+DEFAULT_FROM_EMAIL = env(
+    "MOTCUA_EMAIL_FROM", "motcua <no-reply@localhost>", "Sender address of e-mails to citizens."
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MOTCUA_NOTIFICATIONS_ENABLED = env_bool(
+    "MOTCUA_NOTIFICATIONS_ENABLED",
+    True,
+    "Notify applicants (e-mail, SMS) of every status change that concerns them, after commit, as "
+    "background tasks.",
+)
+MOTCUA_NOTIFY_MAX_ATTEMPTS = env_int(
+    "MOTCUA_NOTIFY_MAX_ATTEMPTS", 5, "Attempts to send one notification before it is marked failed."
+)
+MOTCUA_NOTIFY_RETRY_SECONDS = env_int(
+    "MOTCUA_NOTIFY_RETRY_SECONDS",
+    60,
+    "Delay before the first retry of a failed notification; doubled at each further attempt.",
+)
+MOTCUA_SMS_PROVIDER = env(
+    "MOTCUA_SMS_PROVIDER",
+    "log",
+    "SMS provider: `log` (writes the message to the log, phone number masked), the dotted path of a "
+    "class with send_sms(phone, text), or empty for no SMS.",
+)
+MOTCUA_PETITION_DEADLINE_WORKING_DAYS = env_int(
+    "MOTCUA_PETITION_DEADLINE_WORKING_DAYS",
+    10,
+    "Working days a unit has to answer a petition (phản ánh, kiến nghị), counted from its reception.",
+)
 
 # --- Working time ---------------------------------------------------------------------------
 MOTCUA_TIME_ZONE = TIME_ZONE
@@ -204,6 +272,76 @@ MOTCUA_LOOKUP_ATTEMPTS = env_int(
 MOTCUA_LOOKUP_WINDOW_SECONDS = env_int(
     "MOTCUA_LOOKUP_WINDOW_SECONDS", 600, "Length of the public look-up rate-limit window, in seconds."
 )
+
+# --- Citizen accounts and OpenID Connect sign-in (VNeID or any provider) --------------------
+MOTCUA_EMAIL_VERIFY_MAX_AGE = env_int(
+    "MOTCUA_EMAIL_VERIFY_MAX_AGE",
+    3 * 24 * 3600,
+    "Seconds an e-mail verification link stays valid (a signed link; no table).",
+)
+PASSWORD_RESET_TIMEOUT = env_int(
+    "MOTCUA_PASSWORD_RESET_TIMEOUT", 24 * 3600, "Seconds a password-reset link stays valid."
+)
+MOTCUA_SIGNIN_ATTEMPTS = env_int(
+    "MOTCUA_SIGNIN_ATTEMPTS",
+    10,
+    "Failed citizen sign-ins allowed per client IP and per e-mail address per window (also caps "
+    "sign-ups and password-reset requests per IP); more get HTTP 429. Counted in Django's cache.",
+)
+MOTCUA_SIGNIN_WINDOW_SECONDS = env_int(
+    "MOTCUA_SIGNIN_WINDOW_SECONDS", 900, "Length of the citizen sign-in rate-limit window, in seconds."
+)
+OIDC_RP_CLIENT_ID = env(
+    "MOTCUA_OIDC_CLIENT_ID",
+    "",
+    "OpenID Connect client id registered with the identity provider (VNeID or another). Empty: "
+    "OIDC sign-in is off and its button hidden.",
+)
+OIDC_RP_CLIENT_SECRET = env("MOTCUA_OIDC_CLIENT_SECRET", "", "OpenID Connect client secret.")
+MOTCUA_OIDC_PROVIDER = env(
+    "MOTCUA_OIDC_PROVIDER",
+    "vneid",
+    "Short provider name recorded on dossiers as the sign-in method `oidc:<name>`.",
+)
+MOTCUA_OIDC_ISSUER = env(
+    "MOTCUA_OIDC_ISSUER",
+    "",
+    "Issuer (`iss`) the ID token must carry; stored with each account's `sub`. Empty: any issuer "
+    "is accepted and the token's own `iss` is stored (set it in production).",
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env(
+    "MOTCUA_OIDC_AUTHORIZATION_ENDPOINT", "", "Provider's authorization endpoint URL."
+)
+OIDC_OP_TOKEN_ENDPOINT = env("MOTCUA_OIDC_TOKEN_ENDPOINT", "", "Provider's token endpoint URL.")
+OIDC_OP_USER_ENDPOINT = env("MOTCUA_OIDC_USERINFO_ENDPOINT", "", "Provider's userinfo endpoint URL.")
+OIDC_OP_JWKS_ENDPOINT = (
+    env("MOTCUA_OIDC_JWKS_ENDPOINT", "", "Provider's JWKS URL (public keys that sign ID tokens).") or None
+)
+OIDC_RP_SIGN_ALGO = env("MOTCUA_OIDC_SIGN_ALGO", "RS256", "ID token signature algorithm (RS256, ES256…).")
+OIDC_RP_SCOPES = env("MOTCUA_OIDC_SCOPES", "openid profile email", "Scopes requested, space-separated.")
+OIDC_USE_PKCE = env_bool("MOTCUA_OIDC_USE_PKCE", True, "Send a PKCE S256 challenge with the request.")
+OIDC_TIMEOUT = env_int("MOTCUA_OIDC_TIMEOUT", 10, "Seconds to wait for the provider's token/userinfo/JWKS.")
+MOTCUA_OIDC_CLAIM_NAME = env("MOTCUA_OIDC_CLAIM_NAME", "name", "Claim holding the person's full name.")
+MOTCUA_OIDC_CLAIM_EMAIL = env("MOTCUA_OIDC_CLAIM_EMAIL", "email", "Claim holding the e-mail address.")
+MOTCUA_OIDC_CLAIM_IDENTITY = env(
+    "MOTCUA_OIDC_CLAIM_IDENTITY",
+    "",
+    "Claim holding the 12-digit personal identification number (VNeID's claim name is not in our "
+    "sources: set it from the provider's documentation). Empty: not read.",
+)
+MOTCUA_OIDC_IDENTITY_VERIFIED = env_bool(
+    "MOTCUA_OIDC_IDENTITY_VERIFIED",
+    False,
+    "Whether the provider's accounts count as identity-verified (true for VNeID level 2); dossiers "
+    "filed after such a sign-in record it.",
+)
+MOTCUA_OIDC_BUTTON_LABEL = env(
+    "MOTCUA_OIDC_BUTTON_LABEL", "Đăng nhập bằng VNeID", "Label of the OpenID Connect sign-in button."
+)
+MOTCUA_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT)
+OIDC_AUTHENTICATION_CALLBACK_URL = "portal:oidc_callback"
+OIDC_CREATE_USER = True
+OIDC_REDIRECT_FIELD_NAME = "next"
 
 # --- Printed forms (Circular 03/2025/TT-VPCP, Circular 01/2018/TT-VPCP) ---------------------
 MOTCUA_PUBLIC_URL = env(

@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("can-bo/", include("motcua.feedback.urls_staff")),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("", include("motcua.feedback.urls_portal")),
     path("", include("motcua.portal.urls")),
 ]

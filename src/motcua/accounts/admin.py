@@ -7,9 +7,37 @@ from motcua.accounts.services import api_token_revoke
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "full_name", "email", "is_staff", "is_active")
+    list_display = (
+        "username",
+        "full_name",
+        "email",
+        "is_staff",
+        "is_active",
+        "email_verified",
+        "identity_verified",
+    )
+    list_filter = (*BaseUserAdmin.list_filter, "email_verified", "identity_verified")
     search_fields = ("username", "full_name", "email")
-    fieldsets = BaseUserAdmin.fieldsets + (("Thông tin bổ sung", {"fields": ("full_name", "phone")}),)
+    readonly_fields = ("oidc_issuer", "oidc_sub")
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Thông tin bổ sung", {"fields": ("full_name", "phone")}),
+        (
+            "Công dân",
+            {
+                "fields": (
+                    "email_verified",
+                    "identity_verified",
+                    "id_kind",
+                    "id_number",
+                    "birth_date",
+                    "sex",
+                    "address",
+                    "oidc_issuer",
+                    "oidc_sub",
+                )
+            },
+        ),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("Thông tin bổ sung", {"fields": ("full_name", "email")}),)
 
 

@@ -1,22 +1,75 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    """Same values as ``dossiers.Sex``, so the profile pre-fills an application as is."""
+
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class CitizenIdKind(models.TextChoices):
+    """The identity kinds a citizen (công dân) may present (``dossiers.identity.ALLOWED_KINDS``)."""
+
+    CCCD = "cccd", _("Căn cước / Căn cước công dân")
+    CMND = "cmnd", _("Chứng minh nhân dân (9 số)")
+    PASSPORT = "passport", _("Hộ chiếu")
 
 
 class User(AbstractUser):
-    """A person who signs in: an officer (cán bộ) or, later, a citizen (công dân).
+    """A person who signs in: an officer (cán bộ) or a citizen (công dân).
 
     What an officer may do is not stored here but in ``org.StaffAssignment`` (role × unit).
+    A citizen either signs up locally (``username`` is the normalised e-mail, which must be
+    verified before filing online) or signs in through OpenID Connect (VNeID or another provider;
+    matched by ``oidc_issuer`` + ``oidc_sub``, never by e-mail). The applicant fields below are
+    what the apply-online form pre-fills. How the person signed in *this time* is per session
+    (``accounts.services.sign_in_info``), not stored here.
     """
 
     full_name = models.CharField("họ và tên", max_length=200, blank=True)
     phone = models.CharField("số điện thoại", max_length=20, blank=True)
 
+    email_verified = models.BooleanField(
+        "đã xác thực thư điện tử", default=False, help_text="Đã mở liên kết xác thực gửi tới địa chỉ thư."
+    )
+    identity_verified = models.BooleanField(
+        "đã xác thực định danh",
+        default=False,
+        help_text="Đã đăng nhập ít nhất một lần qua nhà cung cấp định danh được tin cậy (VNeID).",
+    )
+    id_kind = models.CharField(
+        "loại giấy tờ", max_length=20, choices=CitizenIdKind.choices, default=CitizenIdKind.CCCD, blank=True
+    )
+    id_number = models.CharField("số định danh cá nhân", max_length=20, blank=True)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    sex = models.CharField("giới tính", max_length=10, choices=Sex.choices, blank=True)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    oidc_issuer = models.CharField("nhà cung cấp định danh (issuer)", max_length=255, blank=True)
+    oidc_sub = models.CharField("mã định danh tại nhà cung cấp (sub)", max_length=255, blank=True)
+
     class Meta:
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_sub"],
+                condition=~Q(oidc_sub=""),
+                name="user_oidc_identity_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.get_username()
+
+    @property
+    def can_submit_online(self) -> bool:
+        """Whether this account may file a dossier online: a verified e-mail address, or an
+        account that came from an OpenID Connect provider (the provider authenticated it)."""
+        return self.is_active and (self.email_verified or bool(self.oidc_sub))
 
 
 class ApiToken(models.Model):

@@ -8,11 +8,16 @@ Measured, in the same run, with worker threads that each hold their own connecti
 
 1. submission, open loop: ``dossier_receive(...)`` at a fixed arrival rate (default 50/s);
    latency from the scheduled arrival to the commit;
-2. submission, closed loop: the service as fast as N threads go, then the bare psycopg
-   INSERT of an equivalent dossier row + action row (one transaction) with the same threads;
+2. submission, closed loop: the service as fast as N threads go (with two components); the
+   same with other apps' ``pre_save``/``post_save`` receivers on ``Dossier``/``DossierAction``
+   off (:class:`OtherAppsReceiversOff`); then bare psycopg writing the rows the service writes
+   (code-counter upsert, dossier, component rows, action row; one transaction), same threads;
 3. look-up by code, closed loop: ``dossier_by_code(code)`` and ``dossier_by_code`` + the action
-   history (``list(dossier_history(d))``), each against bare ``SELECT … WHERE code = %s``
-   (+ ``SELECT … FROM dossiers_dossieraction WHERE dossier_id = %s ORDER BY at, id``).
+   history (``dossier_history_list(d)``, as ``GET /api/v1/dossiers/{code}``), against bare
+   ``SELECT * … WHERE code = %s``, against the very SQL ``dossier_by_code`` sends (same rows and
+   joins), and (+ ``SELECT … FROM dossiers_dossieraction WHERE dossier_id = %s ORDER BY at, id``).
+
+``--prepared`` sets ``MOTCUA_DB_PREPARE_THRESHOLD=5`` (the product's option) for the run.
 
 Only for a database whose name contains "bench" (it deletes the bare rows it wrote). Not part
 of the test suite.
@@ -113,6 +118,14 @@ class World:
         for step in WorkflowStep.objects.order_by("case_id", "order"):
             first_steps.setdefault(step.case_id, step)
         self.first_step = first_steps
+        from motcua.catalog.models import Component
+
+        # The papers handed in at a reception: the case's first two catalogue components.
+        self.components: dict[int, list[tuple[int, str]]] = {}
+        for comp in Component.objects.order_by("case_id", "order", "id"):
+            papers = self.components.setdefault(comp.case_id, [])
+            if len(papers) < 2:
+                papers.append((comp.pk, comp.name))
         # Resolving agency per (case, commune) for commune procedures, per case otherwise.
         self.resolver: dict[tuple[int, int | None], Agency] = {}
         for case in self.commune_cases:
@@ -675,6 +688,11 @@ def service_receive_worker(world_ids: dict, run_id: str):
         units = list(AdministrativeUnit.objects.filter(pk__in=world_ids["communes"]))
         centres = {a.admin_unit_id: a for a in Agency.objects.filter(pk__in=world_ids["centres"])}
         officer = User.objects.get(pk=world_ids["officer"])
+        from motcua.catalog.models import Component
+
+        # Instances, as the API's view hands them over (it reads the case's components per request).
+        by_pk = Component.objects.in_bulk([pk for p in world_ids["components"].values() for pk, _ in p])
+        papers = {case: [(by_pk[pk], name) for pk, name in p] for case, p in world_ids["components"].items()}
 
         def op():
             case = rng.choice(cases)
@@ -687,7 +705,10 @@ def service_receive_worker(world_ids: dict, run_id: str):
                 applicant=applicant(rng, unit),
                 actor=officer,
                 roles=["receiving_officer"],
-                components=[],
+                components=[
+                    {"component": comp, "name": name, "originals": 1}
+                    for comp, name in papers.get(case.pk, ())
+                ],
             )
 
         return op, connection.close
@@ -695,27 +716,66 @@ def service_receive_worker(world_ids: dict, run_id: str):
     return make
 
 
+class OtherAppsReceiversOff:
+    """Context: the ``pre_save``/``post_save`` receivers that other apps connect to ``Dossier`` and
+    ``DossierAction`` (the indicators' rollups, the notifications' queue) are off, so that the
+    dossier service's own cost can be told from theirs. Bench only (it edits ``Signal.receivers``)."""
+
+    def __enter__(self):
+        from django.db.models.signals import post_save, pre_save
+
+        from motcua.dossiers.models import Dossier, DossierAction
+
+        senders = {id(Dossier), id(DossierAction)}
+        self.saved = {}
+        for signal in (pre_save, post_save):
+            with signal.lock:
+                self.saved[signal] = list(signal.receivers)
+                signal.receivers = [r for r in signal.receivers if r[0][1] not in senders]
+                signal.sender_receivers_cache.clear()
+        return self
+
+    def __exit__(self, *exc):
+        for signal, receivers in self.saved.items():
+            with signal.lock:
+                signal.receivers = receivers
+                signal.sender_receivers_cache.clear()
+
+
 def bare_receive_worker(db_url: str, world: World, run_id: str, now_fn):
-    """The same rows by hand: INSERT dossier … RETURNING id; INSERT action; COMMIT (psycopg)."""
+    """The rows ``dossier_receive`` writes, by hand, in one transaction (psycopg): the code
+    counter upsert (per prefix and day, as the service), INSERT dossier … RETURNING id, INSERT
+    of the component rows, INSERT of the action row; COMMIT."""
+    import secrets
+
     import psycopg
     from psycopg.types.json import Jsonb
 
+    from motcua.dossiers.codes import reception_day
     from motcua.dossiers.models import Dossier
 
     fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
     columns = [f.column for f in fields]
     defaults = {f.column: f.get_default() for f in fields}
     json_cols = {f.column for f in fields if f.get_internal_type() == "JSONField"}
+    upsert_counter = (
+        "INSERT INTO dossiers_dossiercodecounter (prefix, day, last_number) VALUES (%s, %s, 1) "
+        "ON CONFLICT (prefix, day) DO UPDATE SET last_number = dossiers_dossiercodecounter.last_number + 1 "
+        "RETURNING last_number"
+    )
     insert_d = (
         f"INSERT INTO dossiers_dossier ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
         "RETURNING id"
+    )
+    insert_c = (
+        "INSERT INTO dossiers_dossiercomponent (dossier_id, component_id, name, originals, copies, file) "
+        "VALUES (%s, %s, %s, 1, 0, NULL)"
     )
     insert_a = (
         "INSERT INTO dossiers_dossieraction (dossier_id, action, actor_id, actor_role, unit_id, at, from_status, "
         "to_status, step, reason, payload, idempotency_key) VALUES (%s, 'receive', %s, 'receiving_officer', %s, %s, "
         "'', 'received', 1, '', %s, NULL)"
     )
-    seq = itertools.count()
 
     def make(i: int):
         rng = random.Random(f"{run_id}-bare-{i}")
@@ -727,15 +787,25 @@ def bare_receive_worker(db_url: str, world: World, run_id: str, now_fn):
             at = now_fn()
             _legal, applied = case.limits("online" if channel == "online" else "direct")
             due = add_time(at, applied.value, applied.unit, world.calendar, world.hours)
+            step = world.first_step.get(case.pk)
+            step_due = (
+                add_time(at, step.budget_value, step.budget_unit, world.calendar, world.hours)
+                if step
+                else None
+            )
             app = applicant(rng, unit)
+            # A prefix of its own per resolving agency (as the service's), so counters don't mix.
+            prefix, day = f"BARE{run_id}.{resolver.pk}", reception_day(at)
             row = {
-                "code": f"BARE-{run_id}-{next(seq)}",
                 "procedure_version_id": case.version_id,
                 "case_id": case.pk,
+                "lookup_secret": secrets.token_hex(4).upper(),
                 "limit_value": applied.value,
                 "limit_unit": str(applied.unit),
                 "hours_profile": world.hours_profile,
                 "hours_windows": world.hours_windows,
+                "supplement_policy": "restart",
+                "law_framework": "2025",
                 "applicant_type": "citizen",
                 "applicant_name": app["name"],
                 "id_kind": "cccd",
@@ -754,17 +824,25 @@ def bare_receive_worker(db_url: str, world: World, run_id: str, now_fn):
                 "due_at": due,
                 "original_due_at": due,
                 "current_step": 1,
+                "step_due_at": step_due,
                 "is_online": channel == "online",
                 "created_at": at,
                 "updated_at": at,
             }
-            values = [
-                Jsonb(row.get(c, defaults[c])) if c in json_cols else row.get(c, defaults[c]) for c in columns
-            ]
+            papers = world.components.get(case.pk, ())
             with conn.transaction():
                 with conn.cursor() as cur:
+                    cur.execute(upsert_counter, (prefix, day))
+                    (number,) = cur.fetchone()
+                    row["code"] = f"BARE-{run_id}.{resolver.pk}-{day:%y%m%d}-{number:04d}"
+                    values = [
+                        Jsonb(row.get(c, defaults[c])) if c in json_cols else row.get(c, defaults[c])
+                        for c in columns
+                    ]
                     cur.execute(insert_d, values)
                     (pk,) = cur.fetchone()
+                    for comp_id, name in papers:
+                        cur.execute(insert_c, (pk, comp_id, name))
                     cur.execute(insert_a, (pk, world.officer.pk, centre.pk, at, Jsonb({})))
 
         return op, conn.close
@@ -779,7 +857,7 @@ def service_lookup_worker(codes: list[str], with_history: bool, run_id: str):
     def make(i: int):
         from django.db import connection
 
-        from motcua.dossiers.selectors import dossier_by_code, dossier_history
+        from motcua.dossiers.selectors import dossier_by_code, dossier_history_list
 
         rng = random.Random(f"{run_id}-look-{with_history}-{i}")
 
@@ -787,7 +865,7 @@ def service_lookup_worker(codes: list[str], with_history: bool, run_id: str):
             d = dossier_by_code(rng.choice(codes))
             assert d is not None
             if with_history:
-                history = list(dossier_history(d))
+                history = dossier_history_list(d)  # what GET /api/v1/dossiers/{code} lists
                 assert history
 
         return op, connection.close
@@ -795,7 +873,13 @@ def service_lookup_worker(codes: list[str], with_history: bool, run_id: str):
     return make
 
 
-def bare_lookup_worker(db_url: str, codes: list[str], with_history: bool, run_id: str):
+def bare_lookup_worker(
+    db_url: str,
+    codes: list[str],
+    with_history: bool,
+    run_id: str,
+    sql: str = "SELECT * FROM dossiers_dossier WHERE code = %s",
+):
     import psycopg
 
     def make(i: int):
@@ -804,7 +888,7 @@ def bare_lookup_worker(db_url: str, codes: list[str], with_history: bool, run_id
 
         def op():
             with conn.cursor() as cur:
-                cur.execute("SELECT * FROM dossiers_dossier WHERE code = %s", (rng.choice(codes),))
+                cur.execute(sql, (rng.choice(codes),))
                 row = cur.fetchone()
                 assert row is not None
                 if with_history:
@@ -817,6 +901,21 @@ def bare_lookup_worker(db_url: str, codes: list[str], with_history: bool, run_id
         return op, conn.close
 
     return make
+
+
+def service_lookup_sql(code: str) -> str:
+    """The SQL that ``dossier_by_code(code)`` sends, with the code as its one parameter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.dossiers.selectors import dossier_by_code
+
+    with CaptureQueriesContext(connection) as ctx:
+        dossier_by_code(code)
+    sql = ctx.captured_queries[-1]["sql"].replace("%", "%%")
+    assert sql.count(f"'{code}'") == 1, sql
+    connection.close()
+    return sql.replace(f"'{code}'", "%s")
 
 
 def lookup_variants(db_url: str, codes: list[str], seconds: float) -> list[Result]:
@@ -909,11 +1008,9 @@ def main() -> None:
     dbname = args.db_url.rsplit("/", 1)[-1].split("?")[0]
     if not args.db_url.startswith("postgres") or "bench" not in dbname:
         sys.exit(f"refusing to run on {dbname!r}: PostgreSQL only, database name must contain 'bench'")
-    _setup_django(args.db_url)
     if args.prepared:
-        from django.db import connections
-
-        connections.settings["default"]["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
+        os.environ["MOTCUA_DB_PREPARE_THRESHOLD"] = "5"
+    _setup_django(args.db_url)
 
     from django.db import connection
     from django.utils import timezone
@@ -928,6 +1025,7 @@ def main() -> None:
         "communes": [u.pk for u in world.communes],
         "centres": [world.centre_of[u.pk].pk for u in world.communes],
         "officer": world.officer.pk,
+        "components": world.components,
     }
     run_id = f"{int(time.time())}"
     with connection.cursor() as cur:
@@ -958,10 +1056,15 @@ def main() -> None:
     look1_op, _ = service_lookup_worker(codes, False, run_id + "q")(99)
     recv_op()
     q_recv = count_queries(recv_op)
+    with OtherAppsReceiversOff():
+        q_alone = count_queries(recv_op)
     q_look = count_queries(look_op)
     q_look1 = count_queries(look1_op)
     connection.close()
-    print(f"queries per operation: dossier_receive {q_recv}, dossier_by_code {q_look1}, + history {q_look}")
+    print(
+        f"queries per operation: dossier_receive {q_recv} ({q_alone} with other apps' save receivers off), "
+        f"dossier_by_code {q_look1}, + history {q_look}"
+    )
 
     if args.profile:
         import cProfile
@@ -1001,30 +1104,53 @@ def main() -> None:
         "`dossier_receive` closed loop", th, secs, service_receive_worker(world_ids, run_id + "c")
     )
     bare = closed_loop(
-        "bare INSERT dossier + action", th, secs, bare_receive_worker(args.db_url, world, run_id, now_fn)
+        "bare: counter upsert + INSERT dossier, components, action",
+        th,
+        secs,
+        bare_receive_worker(args.db_url, world, run_id, now_fn),
     )
-    results += [svc, bare]
-    print(f"phase: look-up closed loop, {th} threads × {secs:.0f} s × 4", flush=True)
+    with OtherAppsReceiversOff():
+        alone = closed_loop(
+            "`dossier_receive` closed loop, other apps' save receivers off",
+            th,
+            secs,
+            service_receive_worker(world_ids, run_id + "a"),
+        )
+    results += [svc, alone, bare]
+    print(f"phase: look-up closed loop, {th} threads × {secs:.0f} s × 5", flush=True)
+    same_sql = service_lookup_sql(codes[0])
     l1 = closed_loop("`dossier_by_code`", th, secs, service_lookup_worker(codes, False, run_id))
-    b1 = closed_loop("bare SELECT by code", th, secs, bare_lookup_worker(args.db_url, codes, False, run_id))
+    b1 = closed_loop(
+        "bare `SELECT * FROM dossiers_dossier WHERE code = %s`",
+        th,
+        secs,
+        bare_lookup_worker(args.db_url, codes, False, run_id),
+    )
+    b1s = closed_loop(
+        "bare: the SQL that `dossier_by_code` sends (same rows and joins)",
+        th,
+        secs,
+        bare_lookup_worker(args.db_url, codes, False, run_id, sql=same_sql),
+    )
     l2 = closed_loop(
-        "`dossier_by_code` + `dossier_history`", th, secs, service_lookup_worker(codes, True, run_id)
+        "`dossier_by_code` + `dossier_history_list`", th, secs, service_lookup_worker(codes, True, run_id)
     )
     b2 = closed_loop(
         "bare SELECT by code + actions", th, secs, bare_lookup_worker(args.db_url, codes, True, run_id)
     )
-    results += [l1, b1, l2, b2]
+    results += [l1, b1, b1s, l2, b2]
     variants = lookup_variants(args.db_url, codes, secs / 2) if args.variants else []
 
     # The bare rows are not dossiers of the system: remove them (the service's stay, as real ones).
     import psycopg
 
     with psycopg.connect(args.db_url) as conn:
-        conn.execute(
-            "DELETE FROM dossiers_dossieraction WHERE dossier_id IN "
-            "(SELECT id FROM dossiers_dossier WHERE code LIKE 'BARE-%%')"
-        )
+        for table in ("dossiers_dossieraction", "dossiers_dossiercomponent"):
+            conn.execute(
+                f"DELETE FROM {table} WHERE dossier_id IN (SELECT id FROM dossiers_dossier WHERE code LIKE 'BARE-%%')"
+            )
         conn.execute("DELETE FROM dossiers_dossier WHERE code LIKE 'BARE-%%'")
+        conn.execute("DELETE FROM dossiers_dossiercodecounter WHERE prefix LIKE 'BARE%%'")
 
     import subprocess
 
@@ -1041,7 +1167,7 @@ def main() -> None:
         f"code: {head.stdout.strip()}{' + uncommitted changes in src/motcua/dossiers' if dirty.stdout else ''}"
     )
     if args.prepared:
-        print("Django OPTIONS for this run: server_side_binding=True, prepare_threshold=5")
+        print("MOTCUA_DB_PREPARE_THRESHOLD=5 (OPTIONS server_side_binding=True, prepare_threshold=5)")
     print(
         f"{n_dossiers:,} dossiers, {n_actions:,} actions on PostgreSQL; {th} threads; "
         f"python {platform.python_version()}, {os.cpu_count()} cores"
@@ -1057,12 +1183,17 @@ def main() -> None:
         f"submission at {args.rate:.0f}/s: achieved {o.rate:.1f}/s, p95 {p95:.0f} ms "
         f"(target ≤ 300 ms: {'met' if p95 <= 300 and o.rate >= 0.98 * args.rate else 'MISSED'})"
     )
-    ratio = svc.rate / bare.rate
-    print(
-        f"service rate / bare rate: {svc.rate:.1f} / {bare.rate:.1f} = {ratio:.0%} (target ≥ 50%: "
-        f"{'met' if ratio >= 0.5 else 'MISSED'})"
-    )
-    for label, s, b in (("dossier_by_code", l1, b1), ("dossier_by_code + history", l2, b2)):
+    for label, s in (("service", svc), ("service, other apps' receivers off", alone)):
+        ratio = s.rate / bare.rate
+        print(
+            f"{label} rate / bare rate: {s.rate:.1f} / {bare.rate:.1f} = {ratio:.0%} (target ≥ 50%: "
+            f"{'met' if ratio >= 0.5 else 'MISSED'})"
+        )
+    for label, s, b in (
+        ("dossier_by_code vs one-table SELECT *", l1, b1),
+        ("dossier_by_code vs the same SQL", l1, b1s),
+        ("dossier_by_code + history vs SELECT * + actions", l2, b2),
+    ):
         r = s.rate / b.rate
         p = pct([x * 1000 for x in s.lat], 95)
         print(

@@ -37,7 +37,7 @@ from motcua.dossiers.selectors import (
     actor_roles_for,
     counter_units_for,
     dossier_by_code,
-    dossier_history,
+    dossier_history_list,
     dossiers_visible_to,
     overdue_q,
     resolving_agency_for,
@@ -218,7 +218,7 @@ def _detail(d: Dossier, user) -> dict:
             }
             for c in components
         ],
-        "history": [_action(a) for a in dossier_history(d)],
+        "history": [_action(a) for a in dossier_history_list(d)],
         "allowed_actions": allowed_actions(d, actor_roles_for(user, d)),
     }
 
@@ -509,7 +509,7 @@ def create_dossier(request, body: DossierCreateIn):
     user = request.auth
     key = _idempotency_key(request)
     fingerprint = _fingerprint(body)
-    if key and (earlier := services.creation_by_key(key)) is not None:
+    if key and (earlier := services.creation_by_key(key, user)) is not None:
         _check_replay(earlier, user, fingerprint)
         return HttpStatus(200, _detail(_reload(earlier.dossier_id), user))
 
@@ -564,7 +564,7 @@ def create_dossier(request, body: DossierCreateIn):
     if key:
         # A concurrent request with the same key may have won: answer with its dossier, but only
         # if it was the same request.
-        earlier = services.creation_by_key(key)
+        earlier = services.creation_by_key(key, user)
         if earlier is not None and earlier.dossier_id == dossier.pk:
             _check_replay(earlier, user, fingerprint)
     return HttpStatus(201, _detail(_reload(dossier.pk), user))

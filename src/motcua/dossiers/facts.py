@@ -51,24 +51,49 @@ def portal_outcome(
     return ON_TIME if end <= due else LATE
 
 
-def dossier_outcomes(dossier) -> dict[str, str]:
-    """The outcome columns of a dossier (empty while unfinished or never received)."""
+def dossier_outcomes(dossier) -> dict:
+    """The outcome columns of a dossier (empty while unfinished or never received) and the facts
+    derived from its other columns (``vneid_verified``)."""
     from .models import Status
 
+    # An online applicant signed in with an electronic identity (Decree 69/2024) is VNeID-verified
+    # (766 indicator 4.5); at the counter the fact is unknown unless an import or a future screen
+    # records it.
+    vneid = bool(dossier.applicant_identity_verified) if dossier.applicant_sign_in else dossier.vneid_verified
     if dossier.finished_at is None or dossier.received_at is None:
-        return {"outcome_legal": "", "outcome_portal": "", "outcome_vs_original": ""}
+        return {
+            "outcome_legal": "",
+            "outcome_portal": "",
+            "outcome_vs_original": "",
+            "outcome_portal_vs_original": "",
+            "vneid_verified": vneid,
+        }
     # A dossier closed for an unanswered supplement (Decree 118/2025 Art. 19(5)) stopped being the
     # agency's work at the request: both rules measure it there (766: "thời điểm yêu cầu bổ sung").
     pending = dossier.supplement_requested_at if dossier.status == Status.CLOSED_UNANSWERED else None
     end = pending or dossier.finished_at
-    return {
-        "outcome_legal": legal_outcome(end, dossier.due_at),
-        "outcome_vs_original": legal_outcome(end, dossier.original_due_at or dossier.due_at),
-        "outcome_portal": portal_outcome(
+    portal = portal_outcome(
+        finished=dossier.finished_at,
+        due=dossier.due_at,
+        paused=timedelta(minutes=dossier.paused_minutes),
+        supplement_count=dossier.supplement_count,
+        pending_supplement_at=pending,
+    )
+    # Against the original due moment (profile parameter extension_due=original): only an
+    # extended dossier can differ; the same 766 rule, with the original appointment.
+    vs_original = portal
+    if dossier.extended:
+        vs_original = portal_outcome(
             finished=dossier.finished_at,
-            due=dossier.due_at,
+            due=dossier.original_due_at,
             paused=timedelta(minutes=dossier.paused_minutes),
             supplement_count=dossier.supplement_count,
             pending_supplement_at=pending,
-        ),
+        )
+    return {
+        "outcome_legal": legal_outcome(end, dossier.due_at),
+        "outcome_vs_original": legal_outcome(end, dossier.original_due_at or dossier.due_at),
+        "outcome_portal": portal,
+        "outcome_portal_vs_original": vs_original,
+        "vneid_verified": vneid,
     }

@@ -121,6 +121,14 @@ class PortalOutcome(models.TextChoices):
     LATE = "late", "Quá hạn"
 
 
+class DossierSource(models.TextChoices):
+    """Where a dossier's row came from; the indicators do not care (issue 6)."""
+
+    LIVE = "", _("Tiếp nhận trên hệ thống")
+    IMPORTED = "import", _("Nhập từ hệ thống khác")
+    SIMULATED = "simulated", _("Dữ liệu mô phỏng")
+
+
 def national_status(status: str, stop_initiator: str = "", *, applicant_stop_code: int | None = None) -> int:
     """DVCQG status code 1–10 of a business status.
 
@@ -263,6 +271,39 @@ class Dossier(models.Model):
     outcome_vs_original = models.CharField(
         "kết quả so với hẹn ban đầu", max_length=10, choices=LegalOutcome.choices, blank=True
     )
+    outcome_portal_vs_original = models.CharField(
+        "kết quả (quy tắc 766) so với hẹn ban đầu", max_length=10, choices=PortalOutcome.choices, blank=True
+    )
+    # Facts that no screen records yet: the import (docs/import-format.md) and the simulator fill
+    # them. NULL means "not recorded" (the indicator is then not computable), never "no".
+    source = models.CharField(
+        "nguồn dữ liệu", max_length=10, choices=DossierSource.choices, blank=True, default=""
+    )
+    e_result_code = models.CharField("mã kết quả điện tử", max_length=100, blank=True)
+    paper_result_required = models.BooleanField(
+        "thủ tục yêu cầu trả kết quả bản giấy",
+        null=True,
+        blank=True,
+        help_text="Trống: theo phiên bản thủ tục.",
+    )
+    fee_bearing = models.BooleanField(
+        "có phí, lệ phí", null=True, blank=True, help_text="Trống: theo phiên bản thủ tục."
+    )
+    fee_amount = models.PositiveBigIntegerField("phí, lệ phí phải nộp (đồng)", null=True, blank=True)
+    paid_online_amount = models.PositiveBigIntegerField(
+        "đã thanh toán trực tuyến (đồng)", null=True, blank=True
+    )
+    reused_components = models.PositiveSmallIntegerField(
+        "số thành phần tái sử dụng dữ liệu số hóa", null=True, blank=True
+    )
+    store_components = models.PositiveSmallIntegerField(
+        "số thành phần lấy từ kho dữ liệu cá nhân", null=True, blank=True
+    )
+    vneid_verified = models.BooleanField("xác thực VNeID", null=True, blank=True)
+    population_data = models.BooleanField("khai thác CSDL quốc gia về dân cư", null=True, blank=True)
+    synced_at = models.DateTimeField("thời điểm đồng bộ DVCQG", null=True, blank=True)
+    satisfied = models.BooleanField("hài lòng (đánh giá)", null=True, blank=True)
+    petition = models.BooleanField("có phản ánh, kiến nghị", default=False)
 
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
@@ -352,7 +393,7 @@ class DossierAction(models.Model):
     step = models.PositiveSmallIntegerField("bước", default=0)
     reason = models.TextField("lý do", blank=True)
     payload = models.JSONField("dữ liệu", default=dict, blank=True, encoder=DjangoJSONEncoder)
-    # NULL = no key; uniqueness per dossier applies to keys only (constraint below).
+    # NULL = no key; uniqueness per actor applies to keys only (constraints below).
     idempotency_key = models.CharField("khóa chống lặp", max_length=100, null=True, blank=True)  # noqa: DJ001
 
     objects = DossierActionQuerySet.as_manager()
@@ -361,18 +402,31 @@ class DossierAction(models.Model):
         verbose_name = "nhật ký xử lý"
         verbose_name_plural = "nhật ký xử lý"
         ordering = ["dossier", "at", "id"]
+        # An idempotency key is the client's: it is unique per actor (NULL actor: per system), on
+        # a dossier for its actions and across dossiers for creations, so two clients that pick
+        # the same key never see or block each other's request (the API's tokens map to actors).
         constraints = [
             models.UniqueConstraint(
-                fields=["dossier", "idempotency_key"],
-                condition=models.Q(idempotency_key__isnull=False),
-                name="dossier_action_unique_idempotency_key",
+                fields=["dossier", "actor", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False, actor__isnull=False),
+                name="dossier_action_unique_key_per_actor",
             ),
-            # A creation (reception, online submission) retried with the same key never makes a
-            # second dossier, even when both attempts run at once.
             models.UniqueConstraint(
-                fields=["action", "idempotency_key"],
-                condition=models.Q(idempotency_key__isnull=False, from_status=""),
-                name="dossier_action_unique_creation_key",
+                fields=["dossier", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False, actor__isnull=True),
+                name="dossier_action_unique_key_no_actor",
+            ),
+            # A creation (reception, counter answer, online submission) retried with the same key
+            # never makes a second dossier, even when both attempts run at once.
+            models.UniqueConstraint(
+                fields=["actor", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False, from_status="", actor__isnull=False),
+                name="dossier_action_unique_creation_key_per_actor",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False, from_status="", actor__isnull=True),
+                name="dossier_action_unique_creation_key_no_actor",
             ),
         ]
         indexes = [models.Index(fields=["idempotency_key"], name="dossier_action_idem")]

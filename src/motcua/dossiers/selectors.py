@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -123,23 +125,176 @@ def roles_at_unit(user, unit: Agency, *, on: dt.date | None = None) -> set[str]:
     )
 
 
+# --- look-up by code: the ORM's query compiled once, run with the cursor ----------------------
+
+# Long texts of the procedure version that a dossier page never shows: left in the database
+# (a deferred field is still loaded on first access, with one query).
+_LOOKUP_DEFERRED = tuple(
+    f"procedure_version__{name}"
+    for name in (
+        "implementing_agency_text",
+        "target_persons",
+        "result_text",
+        "legal_basis",
+        "conditions",
+        "steps_text",
+        "note",
+        "search_text",
+    )
+) + ("case__limit_note",)
+_LOOKUP_RELATED = (
+    "receiving_unit",
+    "resolving_agency",
+    "case",
+    "procedure_version__procedure",
+    "address_unit",
+)
+
+# Placeholders the query is compiled with; each is replaced by the call's value.
+_SENTINEL_CODE = "dossier-code-placeholder-5b0c9e"
+_SENTINEL_USER = -7_654_321_987
+_SENTINEL_DAY = dt.date(1901, 2, 3)
+_SENTINEL_DOSSIER = -7_654_321_988
+
+
+@dataclass(frozen=True)
+class _AuthenticatedPlaceholder:
+    pk: int = _SENTINEL_USER
+    is_authenticated: bool = True
+
+
+class CompiledLookup:
+    """A model query, compiled by the ORM once and then executed with the cursor.
+
+    The SQL and the parameter positions come from the queryset (so authorization, joins and
+    deferred columns are the ORM's, as in any other read); each call only binds the values,
+    executes and builds the instances with ``Model.from_db`` through Django's related-object
+    populators, as ``QuerySet.__iter__`` does. The SQL text never changes, so PostgreSQL can
+    keep it prepared (``MOTCUA_DB_PREPARE_THRESHOLD``). Thread-safe: nothing here changes
+    after ``__init__``.
+    """
+
+    def __init__(self, queryset, *, binds: set[str]) -> None:
+        from django.db.models.query import get_related_populators
+
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, params = compiler.as_sql()
+        self.slots: list[tuple[str, Any]] = []
+        for value in params:
+            if value == _SENTINEL_CODE:
+                self.slots.append(("code", None))
+            elif value == _SENTINEL_USER:
+                self.slots.append(("user", None))
+            elif value in (_SENTINEL_DAY, _SENTINEL_DAY.isoformat()):
+                self.slots.append(("on", None))
+            elif value == _SENTINEL_DOSSIER:
+                self.slots.append(("dossier", None))
+            else:
+                self.slots.append(("const", value))
+        if {name for name, _ in self.slots} - {"const"} != binds:
+            raise AssertionError(f"placeholders {binds} not found as parameters of {self.sql}")
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        self.model = klass_info["model"]
+        self.span = (start, end)
+        self.init_list = [f[0].target.attname for f in select[start:end]]
+        self.populators = get_related_populators(klass_info, select, queryset.db)
+        self.converters = list(compiler.get_converters([s[0] for s in select[: compiler.col_count]]).items())
+        self.db = queryset.db
+
+    def _rows(self, values: dict[str, Any], one: bool) -> list:
+        from django.db import connections
+
+        connection = connections[self.db]
+        params = [values[name] if name != "const" else const for name, const in self.slots]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            if one:
+                row = cursor.fetchone()
+                return [] if row is None else [self._instance(row, connection)]
+            return [self._instance(row, connection) for row in cursor.fetchall()]
+
+    def get(self, **values):
+        """The first row's instance, or None."""
+        found = self._rows(values, one=True)
+        return found[0] if found else None
+
+    def all(self, **values) -> list:
+        return self._rows(values, one=False)
+
+    def _instance(self, row, connection):
+        row = list(row)
+        for pos, (convs, expression) in self.converters:
+            value = row[pos]
+            for converter in convs:
+                value = converter(value, expression, connection)
+            row[pos] = value
+        start, end = self.span
+        obj = self.model.from_db(self.db, self.init_list, row[start:end])
+        for populator in self.populators:
+            populator.populate(row, obj)
+        return obj
+
+
+_compiled: dict[tuple[str, str, bool, bool], CompiledLookup] = {}
+
+
+def _code_lookup(*, temporary: bool, for_user: bool) -> CompiledLookup:
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    key = (DEFAULT_DB_ALIAS, connections[DEFAULT_DB_ALIAS].vendor, temporary, for_user)
+    found = _compiled.get(key)
+    if found is None:
+        qs = (
+            dossiers_visible_to(_AuthenticatedPlaceholder(), on=_SENTINEL_DAY)
+            if for_user
+            else Dossier.objects.all()
+        )
+        if temporary:
+            # Not unique (a draft's reference): the oldest, as before.
+            qs = qs.filter(code__isnull=True, temp_reference=_SENTINEL_CODE).order_by("id")
+        else:
+            qs = qs.filter(code=_SENTINEL_CODE).order_by()  # unique: no ORDER BY
+        qs = qs.select_related(*_LOOKUP_RELATED).defer(*_LOOKUP_DEFERRED)[:1]
+        found = _compiled[key] = CompiledLookup(qs, binds={"code", "user", "on"} if for_user else {"code"})
+    return found
+
+
 def dossier_by_code(code: str, *, user=None) -> Dossier | None:
-    """A dossier by its code (or temporary reference), restricted to what ``user`` may see."""
-    qs = (
-        dossiers_visible_to(user)
-        if user is not None
-        else Dossier.objects.select_related("receiving_unit", "resolving_agency", "case")
-    )
-    return (
-        qs.filter(Q(code=code) | Q(code__isnull=True, temp_reference=code))
-        .select_related("procedure_version__procedure", "address_unit")
-        .first()
-    )
+    """A dossier by its code, or by its temporary reference before official reception,
+    restricted to what ``user`` may see (:func:`dossiers_visible_to`) when a user is given.
+
+    One query: the dossier with its receiving unit, resolving agency, case, procedure version
+    and procedure and address unit (the procedure version's long texts deferred). The query is
+    built by the ORM once per shape and reused (:class:`CompiledLookup`)."""
+    from .codes import TEMPORARY_PREFIX
+
+    if user is not None and not getattr(user, "is_authenticated", False):
+        return None
+    lookup = _code_lookup(temporary=code.startswith(f"{TEMPORARY_PREFIX}-"), for_user=user is not None)
+    return lookup.get(code=code, user=user.pk if user is not None else None, on=_today())
 
 
 def dossier_history(dossier: Dossier) -> QuerySet[DossierAction]:
     """The action log of a dossier in order (Decree 118/2025 Art. 21(3))."""
     return DossierAction.objects.filter(dossier=dossier).select_related("actor", "unit").order_by("at", "id")
+
+
+def dossier_history_list(dossier: Dossier) -> list[DossierAction]:
+    """:func:`dossier_history` as a list, through the query compiled once (:class:`CompiledLookup`):
+    what a dossier's detail (API, back office) shows."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    key = (DEFAULT_DB_ALIAS, connections[DEFAULT_DB_ALIAS].vendor, "history")
+    found = _compiled_history.get(key)
+    if found is None:
+        found = _compiled_history[key] = CompiledLookup(
+            dossier_history(Dossier(pk=_SENTINEL_DOSSIER)), binds={"dossier"}
+        )
+    return found.all(dossier=dossier.pk)
+
+
+_compiled_history: dict[tuple[str, str, str], CompiledLookup] = {}
 
 
 def dossier_allowed_actions(dossier: Dossier, roles) -> list[str]:

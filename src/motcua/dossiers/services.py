@@ -26,15 +26,22 @@ from django.utils.dateparse import parse_datetime
 from motcua.catalog.models import Component, ProcedureCase, WorkflowStep
 from motcua.org.models import Agency
 from motcua.worktime.engine import (
+    DEFAULT_HOURS,
     TZ,
     SupplementPolicy,
     TimeLimit,
+    WorkCalendar,
     WorkingHours,
     add_time,
     due_after_supplement,
     working_time_between,
 )
-from motcua.worktime.selectors import get_calendar, get_working_hours
+from motcua.worktime.selectors import (
+    calendar_from_entries,
+    get_calendar,
+    get_working_hours,
+    working_hours_from_values,
+)
 
 from .facts import dossier_outcomes
 from .lifecycle import (
@@ -89,6 +96,8 @@ _APPLICANT_FIELDS = {
     "user": "applicant_user",
 }
 _PROXY_FIELDS = {"name": "proxy_name", "id_number": "proxy_id_number", "phone": "proxy_phone"}
+_FK_APPLICANT_FIELDS = frozenset({"address_unit", "applicant_user"})
+_DOSSIER_FIELD_NAMES = frozenset(f.name for f in Dossier._meta.concrete_fields)
 
 
 def _err(code: str, vi: str, en: str, field: str | None = None) -> LifecycleError:
@@ -105,16 +114,91 @@ def _framework(at: dt.datetime) -> str:
     return "2025" if at.astimezone(TZ).date() >= FRAMEWORK_2025_FROM else "2018"
 
 
-def _hours_snapshot(agency: Agency) -> tuple[str, dict[str, Any], WorkingHours]:
-    from motcua.worktime.models import WorkingHoursProfile
+@dataclass(frozen=True, slots=True)
+class ReceptionRules:
+    """What a reception reads besides the dossier: the calendar, the default working hours
+    (``None``: no default profile, the built-in hours apply) and the case's first workflow step
+    (``(budget_value, budget_unit)``, ``None`` without steps)."""
 
-    profile = agency.working_hours or WorkingHoursProfile.objects.filter(is_default=True).first()
-    hours = get_working_hours(profile)
+    calendar: WorkCalendar
+    default_profile: str | None
+    default_hours: WorkingHours
+    first_step: tuple[Decimal, str] | None
+
+
+_RULES_SQL: dict[str, str] = {}
+
+
+def _rules_sql(connection) -> str:
+    """One statement for the three reads of a reception (issue 3, benchmark fixes 2 and 3): the
+    calendar entries, the default working-hours profile and the first step of the case. Each
+    typed value has a column of its own, so nothing is cast to text."""
+    if (sql := _RULES_SQL.get(connection.vendor)) is None:
+        from motcua.worktime.models import CalendarEntry, WorkingHoursProfile
+
+        q = connection.ops.quote_name
+        entry, profile = q(CalendarEntry._meta.db_table), q(WorkingHoursProfile._meta.db_table)
+        step = q(WorkflowStep._meta.db_table)
+        # tag, date, text1, text2, 5 times, number; the first branch types the NULLs for PostgreSQL.
+        sql = (
+            f"SELECT 'e' AS tag, {q('date')} AS day, {q('kind')} AS t1, {q('name')} AS t2, "
+            + ", ".join(f"CAST(NULL AS TIME) AS h{i}" for i in range(1, 6))
+            + f", CAST(NULL AS NUMERIC) AS num FROM {entry} "
+            f"UNION ALL SELECT 'p', NULL, {q('name')}, NULL, morning_start, morning_end, afternoon_start, "
+            f"afternoon_end, cutoff, NULL FROM {profile} WHERE is_default = %s "
+            f"UNION ALL SELECT 's', NULL, budget_unit, NULL, NULL, NULL, NULL, NULL, NULL, budget_value FROM "
+            f"(SELECT budget_unit, budget_value FROM {step} WHERE case_id = %s ORDER BY {q('order')} LIMIT 1) s1 "
+            "ORDER BY 1, 2"
+        )
+        _RULES_SQL[connection.vendor] = sql
+    return sql
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _time(value) -> dt.time | None:
+    if value is None or isinstance(value, dt.time):
+        return value
+    return dt.time.fromisoformat(value)
+
+
+def reception_rules(case: ProcedureCase | None) -> ReceptionRules:
+    """The calendar, default working hours and first workflow step of ``case``, read fresh in
+    one statement. The calendar and the hours objects are cached by the rows read (a version
+    check, see :mod:`motcua.worktime.selectors`), so an administrator's edit of the calendar,
+    the working hours or the workflow applies from the next reception, in every process."""
+    from django.db import connection
+
+    entries, profile, step = [], None, None
+    with connection.cursor() as cursor:
+        cursor.execute(_rules_sql(connection), [True, case.pk if case is not None else None])
+        for tag, day, t1, t2, h1, h2, h3, h4, h5, num in cursor.fetchall():
+            if tag == "e":
+                entries.append((_date(day), t1, t2))
+            elif tag == "p":
+                profile = (t1, working_hours_from_values(*(_time(h) for h in (h1, h2, h3, h4, h5))))
+            else:
+                step = (Decimal(str(num)), t1)
+    return ReceptionRules(
+        calendar=calendar_from_entries(entries),
+        default_profile=profile[0] if profile else None,
+        default_hours=profile[1] if profile else DEFAULT_HOURS,
+        first_step=step,
+    )
+
+
+def _hours_snapshot(agency: Agency, rules: ReceptionRules) -> tuple[str, dict[str, Any], WorkingHours]:
+    if agency.working_hours_id is not None:
+        name, hours = agency.working_hours.name, get_working_hours(agency.working_hours)
+    else:
+        name, hours = rules.default_profile or "built-in", rules.default_hours
     windows = {
         "windows": [[s.strftime("%H:%M"), e.strftime("%H:%M")] for s, e in hours.windows],
         "cutoff": hours.cutoff.strftime("%H:%M"),
     }
-    return (profile.name if profile else "built-in"), windows, hours
+    return name, windows, hours
 
 
 def dossier_hours(dossier: Dossier) -> WorkingHours:
@@ -139,19 +223,18 @@ def _start_clock(dossier: Dossier, *, at: dt.datetime) -> None:
     channel = "online" if dossier.channel == Channel.ONLINE else "direct"
     _legal, applied = dossier.case.limits(channel)
     dossier.limit_value, dossier.limit_unit = applied.value, str(applied.unit)
-    calendar = get_calendar()  # once per reception: each call checks the entries in the database
-    dossier.hours_profile, dossier.hours_windows, hours = _hours_snapshot(dossier.resolving_agency)
+    rules = reception_rules(dossier.case)
+    calendar = rules.calendar
+    dossier.hours_profile, dossier.hours_windows, hours = _hours_snapshot(dossier.resolving_agency, rules)
     dossier.supplement_policy = str(
         SupplementPolicy(getattr(settings, "MOTCUA_SUPPLEMENT_POLICY", SupplementPolicy.RESTART))
     )
     dossier.law_framework = _framework(at)
     dossier.received_at = at
     dossier.due_at = dossier.original_due_at = add_time(at, applied.value, applied.unit, calendar, hours)
-    first = WorkflowStep.objects.filter(case=dossier.case).order_by("order").first()
+    first = rules.first_step
     dossier.current_step = 1
-    dossier.step_due_at = (
-        add_time(at, first.budget_value, first.budget_unit, calendar, hours) if first else None
-    )
+    dossier.step_due_at = add_time(at, first[0], first[1], calendar, hours) if first else None
     from motcua.dossiers.codes import dossier_code_allocate, prefix_for
 
     prefix = prefix_for(
@@ -205,23 +288,32 @@ def _validate_applicant(applicant: Mapping[str, Any]) -> None:
         )
 
 
-def creation_by_key(idempotency_key: str | None) -> DossierAction | None:
-    """The creating action (reception, counter answer, online submission) made with this key.
+def _actor_scope(actor) -> dict[str, Any]:
+    """The filter of an idempotency key's owner: the actor, or no actor (a system action)."""
+    pk = getattr(actor, "pk", None)
+    return {"actor_id": pk} if pk is not None else {"actor__isnull": True}
 
-    Any creating action counts: one key makes one dossier, whichever outcome it was given.
+
+def creation_by_key(idempotency_key: str | None, actor=None) -> DossierAction | None:
+    """The creating action (reception, counter answer, online submission) that ``actor`` made
+    with this key (``actor`` None: one made without an actor).
+
+    A key is its client's: another actor's use of the same key is not found (and does not block
+    this one). Any creating action counts: one key makes one dossier, whichever outcome it was
+    given.
     """
     if not idempotency_key:
         return None
     return (
-        DossierAction.objects.filter(from_status="", idempotency_key=idempotency_key)
+        DossierAction.objects.filter(from_status="", idempotency_key=idempotency_key, **_actor_scope(actor))
         .select_related("dossier")
         .order_by("id")
         .first()
     )
 
 
-def _existing_creation(idempotency_key: str | None) -> Dossier | None:
-    found = creation_by_key(idempotency_key)
+def _existing_creation(idempotency_key: str | None, actor) -> Dossier | None:
+    found = creation_by_key(idempotency_key, actor)
     return found.dossier if found else None
 
 
@@ -307,18 +399,26 @@ def _create(
         dossier.temp_reference = temporary_reference()
         if row.to_status == Status.SUBMITTED:
             # Art. 17(2)(c): 8 working hours from the system's receipt of the online dossier.
+            rules = reception_rules(None)
             dossier.acceptance_due_at = add_time(
-                at, ONLINE_ACCEPTANCE_WORKING_HOURS, "working_hours", get_calendar(), get_working_hours(None)
+                at, ONLINE_ACCEPTANCE_WORKING_HOURS, "working_hours", rules.calendar, rules.default_hours
             )
         elif row.to_status == Status.SUPPLEMENT_AT_RECEPTION:
             # Answered at the counter (Art. 17(1)(c)): no code, no clock; the 15-day closure
             # (Art. 19(5)) counts from this notice.
             dossier.supplement_requested_at = at
     files = []
+    # Components given by id (a form's ticks): the case's, all read in one query.
+    ids = {
+        c for item in components if (c := item.get("component")) is not None and not isinstance(c, Component)
+    }
+    by_id = Component.objects.filter(case=case).in_bulk(ids) if ids else {}
     for item in components:
         comp = item.get("component")
         if comp is not None and not isinstance(comp, Component):
-            comp = Component.objects.get(pk=comp, case=case)
+            comp = by_id.get(comp if isinstance(comp, int) else int(comp))
+            if comp is None:
+                raise Component.DoesNotExist(f"Component {item.get('component')!r} is not one of the case's.")
         files.append(
             DossierComponent(
                 component=comp,
@@ -331,18 +431,13 @@ def _create(
     # Decree 118/2025 Art. 17(1)(c): every paper is scanned at reception.
     dossier.digitized = bool(files) and all(f.file for f in files)
     _refresh_facts(dossier)
-    # Foreign keys arrive as model instances the caller already loaded: skip their existence queries.
-    dossier.full_clean(
-        exclude=[
-            "code",
-            "procedure_version",
-            "case",
-            "receiving_unit",
-            "resolving_agency",
-            "address_unit",
-            "applicant_user",
-        ]
-    )
+    # Only what the caller wrote is checked against the model (lengths, choices, e-mail): the
+    # rest was computed here or checked above (channel, roles, identity, receiving unit), and
+    # the foreign keys arrive as instances the caller already loaded (no existence queries).
+    given = {_APPLICANT_FIELDS[k] for k in applicant} | {
+        _PROXY_FIELDS[k] for k in (proxy or {}) if k in _PROXY_FIELDS
+    }
+    dossier.full_clean(exclude=_DOSSIER_FIELD_NAMES - (given - _FK_APPLICANT_FIELDS))
     dossier.save()
     for f in files:
         f.dossier = dossier
@@ -389,7 +484,7 @@ def _create_once(**kwargs: Any) -> Dossier:
         with transaction.atomic():
             return _create(**kwargs)
     except IntegrityError:
-        existing = _existing_creation(kwargs["idempotency_key"])
+        existing = _existing_creation(kwargs["idempotency_key"], kwargs.get("actor"))
         if existing is None:
             raise
         return existing
@@ -418,7 +513,7 @@ def dossier_receive(
     Issues the dossier code (Art. 28) and the due moment of the case's applied limit for the
     channel. A retry with the same ``idempotency_key`` returns the first dossier.
     """
-    if (existing := _existing_creation(idempotency_key)) is not None:
+    if (existing := _existing_creation(idempotency_key, actor)) is not None:
         return existing
     return _create_once(
         action="receive",
@@ -477,7 +572,7 @@ def dossier_answer_at_reception(
             f"A counter answer is one of {', '.join(COUNTER_ANSWERS)}.",
             "outcome",
         )
-    if (existing := _existing_creation(idempotency_key)) is not None:
+    if (existing := _existing_creation(idempotency_key, actor)) is not None:
         return existing
     return _create_once(
         action=action,
@@ -520,7 +615,7 @@ def dossier_submit_online(
 
     ``sign_in`` is set by trusted callers only (the portal, from the session), never from a
     request body: ``{"method": "local" | "oidc:<provider>", "identity_verified": bool}``."""
-    if (existing := _existing_creation(idempotency_key)) is not None:
+    if (existing := _existing_creation(idempotency_key, actor)) is not None:
         return existing
     return _create_once(
         action="submit_online",
@@ -792,8 +887,9 @@ def dossier_perform(
     """Perform ``action`` on a dossier (a row of :data:`motcua.dossiers.lifecycle.TABLE`).
 
     Raises :class:`LifecycleError` when the table, the role or the action's rule refuses it and
-    :class:`ConcurrencyError` when ``expected_version`` is stale. An ``idempotency_key`` already
-    used on the dossier returns the earlier action and changes nothing.
+    :class:`ConcurrencyError` when ``expected_version`` is stale. An ``idempotency_key`` the same
+    ``actor`` already used on the dossier returns the earlier action and changes nothing; another
+    actor's key is theirs and does not collide.
     """
     now = now or timezone.now()
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
@@ -807,7 +903,7 @@ def dossier_perform(
         except Dossier.DoesNotExist:
             raise _err("not_found", "Không tìm thấy hồ sơ.", "Dossier not found.", None) from None
         if idempotency_key:
-            earlier = d.actions.filter(idempotency_key=idempotency_key).first()
+            earlier = d.actions.filter(idempotency_key=idempotency_key, **_actor_scope(actor)).first()
             if earlier is not None:
                 return earlier
         if expected_version is not None and expected_version != d.version:

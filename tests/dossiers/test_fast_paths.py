@@ -1,0 +1,314 @@
+"""The benchmark's fast paths (docs/benchmarks.md): the reception's rules read in one statement
+and cached by value, the look-up by code compiled once, and idempotency keys scoped per actor."""
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from motcua.catalog.models import WorkflowStep
+from motcua.dossiers.models import Dossier, DossierAction
+from motcua.dossiers.selectors import dossier_by_code
+from motcua.dossiers.services import (
+    creation_by_key,
+    dossier_perform,
+    dossier_receive,
+    dossier_submit_online,
+    reception_rules,
+)
+from motcua.org.models import StaffAssignment
+from motcua.worktime.models import CalendarEntry, WorkingHoursProfile
+
+from .factories import MONDAY, VN, ProcedureCaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+APPLICANT = {"applicant_type": "citizen", "name": "Lê Văn C", "phone": "0912345678"}
+
+
+@pytest.fixture
+def receive(case, one_stop, resolver, officer):
+    def _receive(when=MONDAY, actor=officer, **kwargs):
+        return dossier_receive(
+            case=case,
+            channel="direct",
+            receiving_unit=one_stop,
+            resolving_agency=resolver,
+            applicant=kwargs.pop("applicant", APPLICANT),
+            actor=actor,
+            roles=["receiving_officer"],
+            received_at=when,
+            **kwargs,
+        )
+
+    return _receive
+
+
+# --- reception rules: calendar, default working hours, first workflow step --------------------
+
+
+def test_the_rules_are_one_statement_and_the_built_objects_are_reused(case):
+    first = reception_rules(case)
+    with CaptureQueriesContext(connection) as queries:
+        again = reception_rules(case)
+    assert len(queries) == 1
+    assert again.calendar is first.calendar and again.default_hours is first.default_hours
+    assert again.first_step == (Decimal("0.5"), "working_days")
+    assert reception_rules(None).first_step is None
+
+
+def test_an_edit_of_the_default_working_hours_applies_to_the_next_reception(receive):
+    before = receive()
+    assert before.hours_windows["windows"] == [["07:00", "11:30"], ["13:30", "17:00"]]
+    # Through the queryset: no signal is sent, the value check still sees it.
+    WorkingHoursProfile.objects.filter(is_default=True).update(
+        morning_start=time(7, 30), afternoon_end=time(16, 30)
+    )
+    after = receive()
+    assert after.hours_windows["windows"] == [["07:30", "11:30"], ["13:30", "16:30"]]
+    profile = WorkingHoursProfile.objects.get(is_default=True)
+    profile.is_default = False
+    profile.save()
+    WorkingHoursProfile.objects.create(name="Một buổi", morning_start=time(8), morning_end=time(12),
+                                       afternoon_start=None, afternoon_end=None, is_default=True)  # fmt: skip
+    single = receive()
+    assert (single.hours_profile, single.hours_windows["windows"]) == ("Một buổi", [["08:00", "12:00"]])
+    WorkingHoursProfile.objects.all().delete()
+    assert receive().hours_profile == "built-in"
+
+
+def test_a_rolled_back_edit_of_the_working_hours_is_not_kept(receive):
+    receive()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        WorkingHoursProfile.objects.filter(is_default=True).update(morning_start=time(6))
+        assert receive().hours_windows["windows"][0] == ["06:00", "11:30"]
+        raise RuntimeError
+    assert receive().hours_windows["windows"][0] == ["07:00", "11:30"]
+
+
+def test_an_edit_of_the_workflow_applies_to_the_next_reception(receive, case):
+    assert receive().step_due_at == datetime(2026, 3, 2, 15, 0, tzinfo=VN)  # Mon 09:00 + 4 working hours
+    WorkflowStep.objects.filter(case=case, order=1).update(budget_value=Decimal("1"))
+    assert receive().step_due_at == datetime(2026, 3, 3, 9, 0, tzinfo=VN)
+    step = WorkflowStep.objects.get(case=case, order=1)
+    step.budget_value, step.budget_unit = Decimal("2"), "working_hours"
+    step.save()
+    assert receive().step_due_at == datetime(2026, 3, 2, 11, 0, tzinfo=VN)
+    WorkflowStep.objects.filter(case=case).delete()
+    assert receive().step_due_at is None
+
+
+def test_a_new_calendar_entry_applies_to_the_next_reception(receive):
+    assert receive().due_at == datetime(2026, 3, 5, 9, 0, tzinfo=VN)
+    CalendarEntry.objects.create(date=date(2026, 3, 3), kind="day_off", name="Nghỉ bão")
+    assert receive().due_at == datetime(2026, 3, 6, 9, 0, tzinfo=VN)
+
+
+def test_components_given_by_id_are_read_in_one_query_and_must_be_the_case_s(receive, case):
+    from motcua.catalog.models import Component
+
+    a = Component.objects.create(case=case, order=1, name="Tờ khai")
+    b = Component.objects.create(case=case, order=2, name="Bản sao CCCD")
+    d = receive(components=[{"component": a.pk, "originals": 1}, {"component": str(b.pk), "copies": 1}])
+    assert [(c.component_id, c.name) for c in d.components.order_by("id")] == [
+        (a.pk, "Tờ khai"),
+        (b.pk, "Bản sao CCCD"),
+    ]
+    other = Component.objects.create(case=ProcedureCaseFactory(), order=1, name="Khác")
+    with pytest.raises(Component.DoesNotExist):
+        receive(components=[{"component": other.pk}])
+
+
+def test_model_validation_still_checks_what_the_caller_wrote(receive):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        receive(applicant={**APPLICANT, "email": "không-phải-email"})
+    assert "email" in err.value.message_dict
+    with pytest.raises(ValidationError):
+        receive(applicant={**APPLICANT, "name": "x" * 251})
+    with pytest.raises(ValidationError):
+        receive(proxy={"name": "Người ủy quyền", "phone": "0" * 31})
+    assert not Dossier.objects.exists()
+
+
+# --- look-up by code ---------------------------------------------------------------------------
+
+
+def test_look_up_by_code_is_one_query_and_loads_what_the_orm_loads(receive):
+    d = receive()
+    with CaptureQueriesContext(connection) as queries:
+        found = dossier_by_code(d.code)
+    assert len(queries) == 1 and "ORDER BY" not in queries[0]["sql"] and " OR " not in queries[0]["sql"]
+    expected = Dossier.objects.get(pk=d.pk)
+    for f in Dossier._meta.concrete_fields:
+        assert getattr(found, f.attname) == getattr(expected, f.attname), f.name
+    related = (
+        expected.procedure_version.procedure.code,
+        expected.case.name,
+        expected.receiving_unit.ident_code,
+        expected.resolving_agency.ident_code,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert related == (
+            found.procedure_version.procedure.code,
+            found.case.name,
+            found.receiving_unit.ident_code,
+            found.resolving_agency.ident_code,
+        )
+    assert len(queries) == 0
+    # A long text left in the database is still there when asked for (one query).
+    assert found.procedure_version.legal_basis == expected.procedure_version.legal_basis
+    assert dossier_by_code(d.code + "9") is None
+
+
+def test_look_up_by_temporary_reference_only_before_reception(case, one_stop, resolver, officer):
+    d = dossier_submit_online(
+        case=case, receiving_unit=one_stop, resolving_agency=resolver, applicant=APPLICANT
+    )
+    assert d.temp_reference.startswith("TMP-") and dossier_by_code(d.temp_reference).pk == d.pk
+    dossier_perform(dossier=d, action="receive", actor=officer, roles=["receiving_officer"], now=MONDAY)
+    d.refresh_from_db()
+    assert dossier_by_code(d.temp_reference) is None
+    assert dossier_by_code(d.code).pk == d.pk
+
+
+def test_look_up_keeps_the_visibility_rule(receive, one_stop):
+    d = receive()
+    stranger, staff = UserFactory(username="stranger"), UserFactory(username="staff")
+    StaffAssignment.objects.create(user=staff, agency=one_stop, role="receiving_officer")
+    with CaptureQueriesContext(connection) as queries:
+        assert dossier_by_code(d.code, user=stranger) is None
+    assert len(queries) == 1
+    assert dossier_by_code(d.code, user=staff).pk == d.pk
+    d2 = receive(applicant={**APPLICANT, "user": stranger})
+    assert dossier_by_code(d2.code, user=stranger).pk == d2.pk  # an applicant's own dossier
+    from django.contrib.auth.models import AnonymousUser
+
+    assert dossier_by_code(d.code, user=AnonymousUser()) is None
+
+
+# --- idempotency keys belong to their actor -----------------------------------------------------
+
+
+def test_two_actors_with_the_same_creation_key_get_their_own_dossiers(receive, officer):
+    other = UserFactory(username="officer2")
+    mine = receive(idempotency_key="k-1")
+    theirs = receive(actor=other, idempotency_key="k-1", applicant={**APPLICANT, "name": "Người khác"})
+    assert mine.pk != theirs.pk and theirs.applicant_name == "Người khác"
+    assert receive(idempotency_key="k-1").pk == mine.pk  # a retry still returns the first
+    assert creation_by_key("k-1", officer).dossier_id == mine.pk
+    assert creation_by_key("k-1", other).dossier_id == theirs.pk
+    assert creation_by_key("k-1") is None
+
+
+def test_online_submissions_without_an_actor_share_one_scope(case, one_stop, resolver):
+    first = dossier_submit_online(
+        case=case,
+        receiving_unit=one_stop,
+        resolving_agency=resolver,
+        applicant=APPLICANT,
+        idempotency_key="w-1",
+    )
+    again = dossier_submit_online(
+        case=case,
+        receiving_unit=one_stop,
+        resolving_agency=resolver,
+        applicant=APPLICANT,
+        idempotency_key="w-1",
+    )
+    assert again.pk == first.pk and creation_by_key("w-1").dossier_id == first.pk
+
+
+def test_an_action_key_is_scoped_to_its_actor(receive, officer):
+    d = receive()
+    other = UserFactory(username="officer2")
+    first = dossier_perform(
+        dossier=d, action="forward", actor=officer, roles=["receiving_officer"], idempotency_key="a-1",
+        payload={"assignee_id": None}, now=datetime(2026, 3, 2, 10, tzinfo=VN),
+    )  # fmt: skip
+    retry = dossier_perform(
+        dossier=d, action="forward", actor=officer, roles=["receiving_officer"], idempotency_key="a-1",
+        now=datetime(2026, 3, 2, 11, tzinfo=VN),
+    )  # fmt: skip
+    assert retry.pk == first.pk
+    # Another actor's "a-1" is a request of its own: it is performed, not answered with the first.
+    theirs = dossier_perform(
+        dossier=d, action="forward", actor=other, roles=["specialist"], idempotency_key="a-1",
+        now=datetime(2026, 3, 2, 14, tzinfo=VN),
+    )  # fmt: skip
+    assert theirs.pk != first.pk and theirs.actor_id == other.pk
+    d.refresh_from_db()
+    assert d.current_step == 3
+
+
+def test_the_database_enforces_one_key_per_actor(receive, officer):
+    d = receive()
+    other = UserFactory(username="officer2")
+    row = {
+        "dossier": d,
+        "action": "consult",
+        "actor_role": "specialist",
+        "at": MONDAY,
+        "to_status": "consulting",
+    }
+    DossierAction.objects.create(**row, actor=officer, idempotency_key="db-1")
+    DossierAction.objects.create(**row, actor=other, idempotency_key="db-1")
+    DossierAction.objects.create(**row, actor=None, idempotency_key="db-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DossierAction.objects.create(**row, actor=officer, idempotency_key="db-1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DossierAction.objects.create(**row, actor=None, idempotency_key="db-1")
+
+
+# --- the PostgreSQL prepared-statement option ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "threshold", "expected"),
+    [
+        ("postgres://u@127.0.0.1:5432/x", "5", {"server_side_binding": True, "prepare_threshold": 5}),
+        ("postgres://u@127.0.0.1:5432/x", "0", {}),
+        ("sqlite:////tmp/x.sqlite3", "5", None),
+    ],
+)
+def test_prepare_threshold_setting(url, threshold, expected):
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'motcua.settings'; "
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print({k: o[k] for k in ('server_side_binding', 'prepare_threshold') if k in o} "
+        "if 'postgresql' in settings.DATABASES['default']['ENGINE'] else None)"
+    )
+    env = {**os.environ, "DATABASE_URL": url, "MOTCUA_DB_PREPARE_THRESHOLD": threshold}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == repr(expected)
+
+
+def test_history_list_is_the_history_in_one_query(receive, officer):
+    from motcua.dossiers.selectors import dossier_history, dossier_history_list
+
+    d = receive()
+    dossier_perform(
+        dossier=d,
+        action="forward",
+        actor=officer,
+        roles=["receiving_officer"],
+        now=datetime(2026, 3, 2, 10, tzinfo=VN),
+    )
+    expected = list(dossier_history(d))
+    with CaptureQueriesContext(connection) as queries:
+        found = dossier_history_list(d)
+        shown = [
+            (a.action, a.at, a.actor.username if a.actor_id else None, a.unit_id, a.payload) for a in found
+        ]
+    assert len(queries) == 1
+    assert [a.pk for a in found] == [a.pk for a in expected] and len(found) == 2
+    assert shown == [
+        (a.action, a.at, a.actor.username if a.actor_id else None, a.unit_id, a.payload) for a in expected
+    ]
+    assert dossier_history_list(Dossier(pk=0)) == []

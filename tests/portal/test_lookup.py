@@ -151,3 +151,22 @@ def test_migration_fills_existing_rows(received):
     secrets = list(Dossier.objects.values_list("lookup_secret", flat=True))
     assert all(len(s) == 8 for s in secrets) and len(set(secrets)) == len(secrets)
     assert Dossier.objects.get(pk=received.pk).lookup_secret == received.lookup_secret
+
+
+def test_online_dossier_found_by_temporary_reference_before_reception(catalog):
+    """An online filing has only its temporary reference (TMP-…) until it is received: the receipt
+    and e-mail give that reference with the secret, so the look-up must find it by it."""
+    from motcua.dossiers.services import dossier_submit_online
+    from tests.dossiers.factories import AgencyFactory, OneStopFactory
+
+    from .conftest import APPLICANT
+
+    one_stop = OneStopFactory(ident_code="000.11.12.H12", name="Trung tâm phường Tân Thành")
+    resolver = AgencyFactory(ident_code="000.03.12.H12", name="UBND phường Tân Thành")
+    dossier = dossier_submit_online(
+        case=catalog["case"], receiving_unit=one_stop, resolving_agency=resolver, applicant=APPLICANT
+    )
+    assert dossier.code is None and dossier.temp_reference.startswith("TMP-")
+    found = dossier_public_lookup(code=f" {dossier.temp_reference.lower()} ", secret=dossier.lookup_secret)
+    assert found is not None and found.code == dossier.temp_reference
+    assert dossier_public_lookup(code=dossier.temp_reference, secret="WRONGSEC") is None

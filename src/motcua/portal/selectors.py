@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog.limits import Limit, cut_percent
 from motcua.catalog.models import Component, Fee, ProcedureCase, ProcedureVersion
 from motcua.catalog.selectors import current_versions, search_procedures
+from motcua.dossiers.codes import TEMPORARY_PREFIX
 from motcua.dossiers.models import Dossier, Status
 from motcua.org.models import Agency
 
@@ -149,11 +150,18 @@ def dossier_public_lookup(*, code: str, secret: str) -> PublicDossier | None:
     comparison), so the answer does not reveal whether a code exists.
     """
     code, secret = normalize_code(code), normalize_secret(secret)
+    # An online dossier is known by its temporary reference until it is received (and after).
+    by = (
+        {"temp_reference": code.upper()}
+        if code.upper().startswith(f"{TEMPORARY_PREFIX}-")
+        else {"code": code}
+    )
     dossier = (
-        Dossier.objects.filter(code=code)
+        Dossier.objects.filter(**by)
         .select_related("procedure_version__procedure", "receiving_unit")
         .only(
             "code",
+            "temp_reference",
             "lookup_secret",
             "status",
             "applicant_name",
@@ -174,7 +182,7 @@ def dossier_public_lookup(*, code: str, secret: str) -> PublicDossier | None:
         return None
     version = dossier.procedure_version
     return PublicDossier(
-        code=dossier.code,
+        code=dossier.code or dossier.temp_reference,
         procedure_code=version.procedure.code,
         procedure_name=version.name,
         status=dossier.status,

@@ -173,6 +173,12 @@ MALFORMED = [
     "/api/v1/dossiers/" + "%C4%90" * 300,
     "/api/v1/dossiers/%00/actions/%00",
     "/api/v1/dossiers/x/actions/" + "a" * 500,
+    "/api/v1/indicators?period=%00&unit=" + "9" * 300,
+    "/api/v1/indicators?period=2025-Q3&profile=x&compare=maybe&procedure=%27",
+    "/api/v1/indicators/ranking?period=",
+    "/api/v1/indicators/reform?period=2025&on=0000-00-00&details=maybe",
+    "/api/v1/dossiers/%00/files",
+    "/api/v1/dossiers/x/files/" + "9" * 300,
     "/api/v1/nope",
 ]
 

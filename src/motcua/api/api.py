@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import NinjaAPI
 
-from motcua.api import catalog, dossiers, me, org, worktime
+from motcua.api import catalog, dossier_files, dossiers, indicators, me, org, worktime
 from motcua.api.auth import AUTH
 from motcua.api.errors import register_error_handlers
 
@@ -50,3 +50,5 @@ api.add_router("/org/", org.router)
 api.add_router("/worktime/", worktime.router)
 api.add_router("/me", me.router)
 api.add_router("/dossiers", dossiers.router)
+api.add_router("/dossiers", dossier_files.router)  # /dossiers/{code}/files
+api.add_router("/indicators", indicators.router)

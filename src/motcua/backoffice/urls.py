@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.backoffice import views, views_dossier, views_inbox, views_intake
+from motcua.backoffice import views, views_dossier, views_inbox, views_indicators, views_intake
 
 app_name = "backoffice"
 
@@ -21,4 +21,11 @@ urlpatterns = [
     path("ho-so/<str:code>/tep/<int:pk>/", views_dossier.dossier_file, name="dossier_file"),
     path("ho-so/<str:code>/bieu-mau/<str:form>.pdf", views_dossier.dossier_form_pdf, name="dossier_form"),
     # --- end of intake and dossier block -----------------------------------------------------
+    # --- Leaders' dashboard of the 766 index (chỉ số), drill-down and exports ------------------
+    path("chi-so/", views_indicators.dashboard, name="indicators"),
+    path("chi-so/nhom/<str:code>/", views_indicators.group_detail, name="indicators_group"),
+    path("chi-so/ho-so/", views_indicators.drilldown, name="indicators_dossiers"),
+    path("chi-so/xuat.xlsx", views_indicators.export_xlsx, name="indicators_xlsx"),
+    path("chi-so/bao-cao.pdf", views_indicators.export_pdf, name="indicators_pdf"),
+    # --- end of indicators block ---------------------------------------------------------------
 ]

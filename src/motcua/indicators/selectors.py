@@ -31,8 +31,10 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Sum,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from motcua.catalog.models import (
     PUBLICATION_LEAD_WORKING_DAYS,
@@ -47,11 +49,14 @@ from motcua.org.models import AdministrativeUnit, Agency
 from motcua.org.selectors import agencies_in_subtree
 from motcua.worktime.selectors import get_calendar
 
-from . import engine
+from . import engine, rollups
+from .models import Rollup
 from .periods import Period, parse_period
 from .profiles import AGENCY, COMMUNE, ONE_STOP, PROVINCE, Profile, get_profile
 
-# Indicators whose facts no screen or import records yet: not computable (None), never 0.
+# Indicators with no fact source: not computable (None), never 0. The reuse, personal-store and
+# VNeID/population ones are computed when some dossier of the scope and period records the fact
+# (import, simulator; vneid from the online sign-in), else they stay None.
 MISSING_SOURCES = {
     "PETITION_PROCESSING_ON_TIME": "phản ánh, kiến nghị (PAKN)",
     "PETITION_HANDLING_SATISFACTION": "phản ánh, kiến nghị (PAKN)",
@@ -144,7 +149,9 @@ def _dossier_counts(scope: Scope, period: Period, profile: Profile, procedure: s
     open_at_end = Q(received_at__isnull=False, received_at__lt=end) & (
         Q(finished_at__isnull=True) | Q(finished_at__gte=end)
     )
-    paper = Q(procedure_version__paper_result_required=True)
+    # Paper result / fee: the dossier's own fact, else its procedure version's (older rows).
+    paper = Q(paper_eff=True)
+    fee = Q(fee_eff=True)
     e_result_ok = ~paper | Q(e_result=True)
 
     # ON_TIME, finished dossiers: the stored 766 outcome (facts.portal_outcome, against the current
@@ -183,9 +190,14 @@ def _dossier_counts(scope: Scope, period: Period, profile: Profile, procedure: s
         | (~pending & Q(**{f"{due}__gte": end}))
     )
 
-    qs = Dossier.objects.filter(scope.dossier_q())
+    qs = Dossier.objects.filter(scope.dossier_q()).alias(
+        paper_eff=Coalesce("paper_result_required", "procedure_version__paper_result_required"),
+        fee_eff=Coalesce("fee_bearing", "procedure_version__fee_bearing"),
+    )
     if procedure:
         qs = qs.filter(procedure_version__procedure__code=procedure)
+    store_known = Q(store_components__isnull=False)
+    citizen_known = Q(vneid_verified__isnull=False) | Q(population_data__isnull=False) | store_known
     c = qs.aggregate(
         received=Count("pk", filter=received),
         synced=Count("pk", filter=received & Q(synced=True)),
@@ -196,25 +208,115 @@ def _dossier_counts(scope: Scope, period: Period, profile: Profile, procedure: s
             & (e_result_ok if profile.params["online_requires_e_result"] else Q()),
         ),
         digitized=Count("pk", filter=received & Q(digitized=True) & e_result_ok),
-        fee=Count("pk", filter=received & Q(procedure_version__fee_bearing=True)),
-        paid=Count("pk", filter=received & Q(procedure_version__fee_bearing=True, paid_online=True)),
+        fee=Count("pk", filter=received & fee),
+        paid=Count("pk", filter=received & fee & Q(paid_online=True)),
         finished=Count("pk", filter=finished),
         finished_on_time=Count("pk", filter=finished & finished_on_time),
         open=Count("pk", filter=open_at_end),
         open_on_time=Count("pk", filter=open_at_end & open_on_time),
         paper_finished=Count("pk", filter=finished & paper),
         paper_e_result=Count("pk", filter=finished & paper & Q(e_result=True)),
+        reused=Count("pk", filter=received & Q(reused_components__gt=0)),
+        reused_known=Count("pk", filter=received & Q(reused_components__isnull=False)),
+        store=Count("pk", filter=received & Q(store_components__gt=0)),
+        store_known=Count("pk", filter=received & store_known),
+        citizen=Count(
+            "pk",
+            filter=received & (Q(vneid_verified=True) | Q(population_data=True) | Q(store_components__gt=0)),
+        ),
+        citizen_known=Count("pk", filter=received & citizen_known),
+        sat_ok=Count(
+            "pk",
+            filter=finished & Q(outcome_portal=PortalOutcome.ON_TIME, petition=False) & ~Q(satisfied=False),
+        ),
+        sat_known=Count("pk", filter=finished & (Q(satisfied__isnull=False) | Q(petition=True))),
     )
+    return _dossier_pairs(c)
+
+
+def _dossier_pairs(c: dict) -> dict:
+    """The indicator pairs from the aggregate counts (facts or rollups). A fact recorded for no
+    dossier of the scope and period (reuse, personal store, VNeID, evaluation) leaves its
+    indicator not computable (``None``), never 0."""
+
+    def known(num: str, den: str) -> dict:
+        flag = num.removesuffix("_ok")
+        return _pair(c[num] if c[f"{flag}_known"] else None, c[den])
+
     return {
         "DOSSIER_SYNC": _pair(c["synced"], c["received"]),
         "ON_TIME": _pair(c["finished_on_time"] + c["open_on_time"], c["finished"] + c["open"]),
         "ONLINE_DOSSIER": _pair(c["online"], c["received"]),
         "PAYMENT_DOSSIER": _pair(c["paid"], c["fee"]),
-        # "− dossiers with a PAKN or a dislike": no evaluation outcome is recorded yet.
-        "DOSSIER_RECEIVING_SATISFACTION": _pair(None, c["finished"]),
+        # finished − late − with a PAKN or a dislike (each dossier subtracted once).
+        "DOSSIER_RECEIVING_SATISFACTION": known("sat_ok", "finished"),
         "ORIGINAL_RESULT_AVAILABLE": _pair(c["paper_e_result"], c["paper_finished"]),
         "SO_HOA_GIAY_TO_GIAI_QUYET": _pair(c["digitized"], c["received"]),
+        "REUSED_DIGITIZED_DATA": known("reused", "received"),
+        "SYNCED_WITH_DVCQG_PERSONAL_STORAGE": known("store", "received"),
+        "CITIZEN_DATA_CONNECTED_DOSSIER": known("citizen", "received"),
+        # Read by _catalog_counts: the formality indicator is computable only with such facts.
+        "_citizen_known": c["citizen_known"],
     }
+
+
+def _rollup_dossier_counts(
+    scope: Scope, period: Period, profile: Profile, procedure: str | None
+) -> tuple[dict, dict[str, set[int]]]:
+    """The same counts as :func:`_dossier_counts`, summed from the rollup rows, and the
+    procedures with an online / paid / synced / citizen-data dossier received in the period
+    (for the catalogue counts): one query grouped by procedure."""
+    first, end = period.first, period.last + dt.timedelta(days=1)
+    inside = rollups.days_q(first, end)
+    before = rollups.days_q(None, end)  # every day before the period end: "open at the end"
+    # Only the rows of the period or before its end (the index on grain, day).
+    qs = Rollup.objects.filter(inside | before).filter(scope.dossier_q())
+    if procedure:
+        qs = qs.filter(procedure_version__procedure__code=procedure)
+    orig = profile.params["extension_due"] != "current"
+    online = "online_e_ok" if profile.params["online_requires_e_result"] else "online"
+    inside_sums = {
+        "received": "received",
+        "synced": "synced",
+        "online": online,
+        "digitized": "digitized_e_ok",
+        "fee": "fee",
+        "paid": "paid",
+        "finished": "finished",
+        "finished_on_time": "fin_on_time_orig" if orig else "fin_on_time",
+        "paper_finished": "paper_finished",
+        "paper_e_result": "paper_e_result",
+        "reused": "reused",
+        "reused_known": "reused_known",
+        "store": "store",
+        "store_known": "store_known",
+        "citizen": "citizen",
+        "citizen_known": "citizen_known",
+        "sat_ok": "sat_ok",
+        "sat_known": "sat_known",
+    }
+    before_sums = {
+        "b_received": "received",
+        "b_open_stop": "open_stop",
+        "b_oot_start": "oot_orig_start" if orig else "oot_start",
+        "b_oot_stop": "oot_orig_stop" if orig else "oot_stop",
+    }
+    set_sums = {"online": "online", "paid": "paid_any", "synced": "synced", "citizen": "citizen"}
+    agg = {f"s_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
+    agg.update({f"s_{k}": Sum(col, filter=before) for k, col in before_sums.items()})
+    agg.update({f"p_{k}": Sum(col, filter=inside) for k, col in set_sums.items()})
+    c = dict.fromkeys([*inside_sums, *before_sums], 0)
+    sets: dict[str, set[int]] = {k: set() for k in set_sums}
+    rows = qs.values("procedure_version__procedure_id").annotate(**agg).order_by()
+    for row in rows:
+        for k in c:
+            c[k] += row[f"s_{k}"] or 0
+        for k in sets:
+            if row[f"p_{k}"]:
+                sets[k].add(row["procedure_version__procedure_id"])
+    c["open"] = c["b_received"] - c["b_open_stop"]
+    c["open_on_time"] = c["b_oot_start"] - c["b_oot_stop"]
+    return _dossier_pairs(c), sets
 
 
 def _versions(period: Period):
@@ -226,17 +328,43 @@ def _versions(period: Period):
     )
 
 
-def _catalog_counts(scope: Scope, period: Period, procedure: str | None) -> dict:
+def _catalog_counts(
+    scope: Scope,
+    period: Period,
+    procedure: str | None,
+    *,
+    procedure_sets: dict[str, set[int]] | None = None,
+) -> dict:
+    """``procedure_sets`` (rollups, DuckDB): the procedure ids with an online / paid online /
+    synced / citizen-data dossier received in the period, computed with the dossier counts;
+    without it, ``Exists`` sub-queries into the dossiers."""
     versions = _versions(period).filter(scope.version_q())
     if procedure:
         versions = versions.filter(procedure__code=procedure)
-    in_period = Dossier.objects.filter(
-        scope.dossier_q(),
-        received_at__gte=period.start,
-        received_at__lt=period.end,
-        procedure_version__procedure_id=OuterRef("procedure_id"),
-    )
+    if procedure_sets is not None:
+        has = {k: Q(procedure_id__in=sorted(v)) for k, v in procedure_sets.items()}
+    else:
+        in_period = Dossier.objects.filter(
+            scope.dossier_q(),
+            received_at__gte=period.start,
+            received_at__lt=period.end,
+            procedure_version__procedure_id=OuterRef("procedure_id"),
+        )
+        connected = Q(vneid_verified=True) | Q(population_data=True) | Q(store_components__gt=0)
+        has = {
+            "online": Q(Exists(in_period.filter(channel=Channel.ONLINE))),
+            "paid": Q(Exists(in_period.filter(paid_online=True))),
+            "synced": Q(Exists(in_period.filter(synced=True))),
+            "citizen": Q(Exists(in_period.filter(connected))),
+        }
     online = ~Q(online_level=ProcedureVersion.OnlineLevel.NONE)
+    # 766 indicator 4.5a: TTHC whose target persons are Vietnamese citizens, overseas Vietnamese or
+    # foreigners (matched on the published text).
+    citizens = (
+        Q(target_persons__icontains="công dân")
+        | Q(target_persons__icontains="định cư")
+        | Q(target_persons__icontains="nước ngoài")
+    )
     fee = Q(fee_bearing=True)
     complete = (
         ~Q(name="")
@@ -250,11 +378,13 @@ def _catalog_counts(scope: Scope, period: Period, procedure: str | None) -> dict
     c = versions.aggregate(
         tthc=Count("pk"),
         online=Count("pk", filter=online),
-        online_used=Count("pk", filter=online & Q(Exists(in_period.filter(channel=Channel.ONLINE)))),
+        online_used=Count("pk", filter=online & has["online"]),
         fee=Count("pk", filter=fee),
-        fee_paid=Count("pk", filter=fee & Q(Exists(in_period.filter(paid_online=True)))),
-        fee_synced=Count("pk", filter=fee & Q(Exists(in_period.filter(synced=True)))),
+        fee_paid=Count("pk", filter=fee & has["paid"]),
+        fee_synced=Count("pk", filter=fee & has["synced"]),
         complete=Count("pk", filter=complete),
+        for_citizens=Count("pk", filter=citizens),
+        citizens_connected=Count("pk", filter=citizens & has["citizen"]),
     )
     return {
         "ONLINE_TTHC": _pair(c["online"], c["tthc"]),
@@ -262,6 +392,7 @@ def _catalog_counts(scope: Scope, period: Period, procedure: str | None) -> dict
         "PAYMENT_TTHC_USED": _pair(c["fee_paid"], c["fee"]),
         "PAYMENT_TTHC_INTEGRATED": _pair(c["fee_synced"], c["fee"]),
         "PUBLIC_CONTENT_FULL": _pair(c["complete"], c["tthc"]),
+        "CITIZEN_DATA_CONNECTED_FORMALITY": _pair(c["citizens_connected"], c["for_citizens"]),
     }
 
 
@@ -317,9 +448,33 @@ def indicator_counts(
     """Numerator and denominator of every indicator of ``profile`` for ``scope`` and ``period``
     (``procedure``: drill down to one procedure code). Missing fact sources are ``None``."""
     profile = profile or get_profile()
+    # The rollups (rebuilt by the migration that creates them, then kept up to date with each
+    # action) unless a caller asks for the facts: rollups.use_source("facts").
+    from_rollups = rollups.current_source() != "facts"
+    if from_rollups:
+        dossier_counts, sets = _rollup_dossier_counts(scope, period, profile, procedure)
+        return assemble_counts(scope, period, procedure, dossier_counts, procedure_sets=sets)
+    return assemble_counts(scope, period, procedure, _dossier_counts(scope, period, profile, procedure))
+
+
+def assemble_counts(
+    scope: Scope,
+    period: Period,
+    procedure: str | None,
+    dossier_counts: dict,
+    *,
+    procedure_sets: dict[str, set[int]] | None = None,
+) -> dict:
+    """The dossier pairs (from facts, rollups or DuckDB) plus the catalog and publication counts."""
     counts: dict = {code: None for code in MISSING_SOURCES}
-    counts.update(_dossier_counts(scope, period, profile, procedure))
-    counts.update(_catalog_counts(scope, period, procedure))
+    counts.update(dossier_counts)
+    citizen_known = counts.pop("_citizen_known")
+    catalog = _catalog_counts(scope, period, procedure, procedure_sets=procedure_sets)
+    if not citizen_known:  # no dossier records the fact: not computable, not 0
+        catalog["CITIZEN_DATA_CONNECTED_FORMALITY"] = _pair(
+            None, catalog["CITIZEN_DATA_CONNECTED_FORMALITY"]["denominator"]
+        )
+    counts.update(catalog)
     if scope.kind == PROVINCE:
         counts.update(_publication_counts(period, procedure))
     return counts

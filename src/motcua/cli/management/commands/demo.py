@@ -10,9 +10,17 @@ class Command(BaseCommand):
         "danh mục thủ tục); chạy lại không tạo trùng. Load the Cà Mau demo; safe to run again."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="không sinh lịch sử hồ sơ mô phỏng / skip the simulated dossier history",
+        )
+
     def handle(self, *args, **options):
         from motcua.catalog.demo import catalog_load_demo
         from motcua.catalog.models import ProcedureVersion
+        from motcua.indicators.simulate import demo_history
         from motcua.org.demo import org_load_camau_demo
         from motcua.org.models import AdministrativeUnit, Agency, StaffAssignment
         from motcua.worktime.services import worktime_load_defaults
@@ -21,6 +29,8 @@ class Command(BaseCommand):
             worktime_load_defaults()
             staff = org_load_camau_demo()
             result = catalog_load_demo()
+        # A year of simulated history (last year and this year to date) for the 766 dashboard.
+        history = {} if options["no_history"] else demo_history()
 
         units = AdministrativeUnit.objects.filter(valid_to__isnull=True)
         current = ProcedureVersion.objects.filter(valid_to__isnull=True)
@@ -37,6 +47,8 @@ class Command(BaseCommand):
             f"(cấp tỉnh {current.filter(level='province').count()}, cấp xã {current.filter(level='commune').count()}); "
             f"mới tạo / newly created: {result.created.get('procedures', 0)}"
         )
+        for year, n in history.items():
+            w(f"  Hồ sơ mô phỏng năm {year} / simulated dossiers {year}: {n}")
         w("  Tài khoản cán bộ / staff accounts (mật khẩu / password: MotCua@2026):")
         labels = dict(StaffAssignment.Role.choices)
         for username, role, agency in staff:

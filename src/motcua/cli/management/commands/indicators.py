@@ -6,6 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.indicators import circular01
 from motcua.indicators.periods import PeriodError, parse_period
 from motcua.indicators.profiles import DEFAULT_PARAMS, PROFILES, get_profile
 from motcua.indicators.selectors import ScopeError, compare_same_period, indicator_report, resolve_scope
@@ -78,7 +79,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--period", required=True, help="2025-09, 2025-Q3, 2025 hoặc 2025-07-01..2025-09-30"
         )
-        parser.add_argument("--profile", default="dvcqg-2026", choices=sorted(PROFILES))
+        parser.add_argument(
+            "--profile",
+            default="dvcqg-2026",
+            # circular01-2018: Circular 01/2018 Art. 13–15 evaluation (indicators/circular01.py).
+            choices=sorted([*PROFILES, circular01.PROFILE_CODE]),
+        )
         parser.add_argument("--format", default="table", choices=["json", "table"])
         parser.add_argument(
             "--extension-due",
@@ -90,6 +96,21 @@ class Command(BaseCommand):
         parser.add_argument("--compare", action="store_true", help="So sánh cùng kỳ năm trước")
 
     def handle(self, *args, **options):
+        if options["profile"] == circular01.PROFILE_CODE:
+            # --unit may list several codes (comma-separated): they are then ranked.
+            try:
+                circular01.run_command(
+                    self.stdout,
+                    units=options["unit"],
+                    period=parse_period(options["period"]),
+                    fmt=options["format"],
+                    extension_due=options["extension_due"],
+                    procedure=options.get("procedure"),
+                    compare=options["compare"],
+                )
+            except (PeriodError, ScopeError) as exc:
+                raise CommandError(str(exc)) from None
+            return
         try:
             period = parse_period(options["period"])
             scope = resolve_scope(options["unit"])

@@ -17,28 +17,21 @@ filters.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
     Count,
-    DateTimeField,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
     Max,
     Q,
     QuerySet,
-    Value,
 )
 from django.db.models.functions import Coalesce
 
-from motcua.dossiers.models import Channel, Dossier, PortalOutcome, Status
+from motcua.dossiers.models import Channel, Dossier, PortalOutcome
 
 from .periods import Period
 from .profiles import Profile
-from .selectors import Scope
+from .selectors import Scope, on_time_q
 
 NUMERATOR, DENOMINATOR, REST = "numerator", "denominator", "rest"
 PARTS = (NUMERATOR, DENOMINATOR, REST)
@@ -146,35 +139,7 @@ def _on_time_q(period: Period, profile: Profile) -> tuple[Q, Q]:
     open_at_end = Q(received_at__isnull=False, received_at__lt=end) & (
         Q(finished_at__isnull=True) | Q(finished_at__gte=end)
     )
-    if profile.params["extension_due"] == "current":
-        finished_on_time = Q(outcome_portal=PortalOutcome.ON_TIME)
-        due = "due_at"
-    else:
-        due_plus_pause = ExpressionWrapper(
-            F("original_due_at")
-            + ExpressionWrapper(
-                ExpressionWrapper(F("paused_minutes"), output_field=IntegerField())
-                * Value(dt.timedelta(minutes=1), output_field=DurationField()),
-                output_field=DurationField(),
-            ),
-            output_field=DateTimeField(),
-        )
-        closed = Q(status=Status.CLOSED_UNANSWERED, supplement_requested_at__isnull=False)
-        finished_on_time = Q(extended=False, outcome_portal=PortalOutcome.ON_TIME) | (
-            Q(extended=True, supplement_count__lte=1)
-            & (
-                Q(original_due_at__isnull=True)
-                | (closed & Q(supplement_requested_at__lte=F("original_due_at")))
-                | (~closed & Q(finished_at__lte=due_plus_pause))
-            )
-        )
-        due = "original_due_at"
-    pending = Q(status=Status.SUPPLEMENT_REQUESTED, finished_at__isnull=True)
-    open_on_time = Q(supplement_count__lte=1) & (
-        Q(**{f"{due}__isnull": True})
-        | (pending & Q(supplement_requested_at__lte=F(due)))
-        | (~pending & Q(**{f"{due}__gte": end}))
-    )
+    finished_on_time, open_on_time = on_time_q(profile, end)
     return finished | open_at_end, (finished & finished_on_time) | (open_at_end & open_on_time)
 
 

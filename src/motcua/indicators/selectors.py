@@ -142,18 +142,10 @@ def _pair(num, den) -> dict:
     return {"numerator": num, "denominator": den}
 
 
-def _dossier_counts(scope: Scope, period: Period, profile: Profile, procedure: str | None) -> dict:
-    start, end = period.start, period.end
-    received = Q(received_at__gte=start, received_at__lt=end)
-    finished = Q(received_at__isnull=False, finished_at__gte=start, finished_at__lt=end)
-    open_at_end = Q(received_at__isnull=False, received_at__lt=end) & (
-        Q(finished_at__isnull=True) | Q(finished_at__gte=end)
-    )
-    # Paper result / fee: the dossier's own fact, else its procedure version's (older rows).
-    paper = Q(paper_eff=True)
-    fee = Q(fee_eff=True)
-    e_result_ok = ~paper | Q(e_result=True)
-
+def on_time_q(profile: Profile, end: dt.datetime) -> tuple[Q, Q]:
+    """The ON_TIME rule of the national portal (tthc-spec §1.3) as two filters on dossiers:
+    ``(finished_on_time, open_on_time)`` — for dossiers finished in the period and for those still
+    open at its ``end``. Shared by the counts here and the drill-down lists (:mod:`.drilldown`)."""
     # ON_TIME, finished dossiers: the stored 766 outcome (facts.portal_outcome, against the current
     # due moment). Against the original due moment, an extended dossier is judged by the same
     # portal rule in SQL: > 1 supplement late; closed while waiting for a supplement, measured at
@@ -189,6 +181,22 @@ def _dossier_counts(scope: Scope, period: Period, profile: Profile, procedure: s
         | (pending & Q(supplement_requested_at__lte=F(due)))
         | (~pending & Q(**{f"{due}__gte": end}))
     )
+    return finished_on_time, open_on_time
+
+
+def _dossier_counts(scope: Scope, period: Period, profile: Profile, procedure: str | None) -> dict:
+    start, end = period.start, period.end
+    received = Q(received_at__gte=start, received_at__lt=end)
+    finished = Q(received_at__isnull=False, finished_at__gte=start, finished_at__lt=end)
+    open_at_end = Q(received_at__isnull=False, received_at__lt=end) & (
+        Q(finished_at__isnull=True) | Q(finished_at__gte=end)
+    )
+    # Paper result / fee: the dossier's own fact, else its procedure version's (older rows).
+    paper = Q(paper_eff=True)
+    fee = Q(fee_eff=True)
+    e_result_ok = ~paper | Q(e_result=True)
+
+    finished_on_time, open_on_time = on_time_q(profile, end)
 
     qs = Dossier.objects.filter(scope.dossier_q()).alias(
         paper_eff=Coalesce("paper_result_required", "procedure_version__paper_result_required"),

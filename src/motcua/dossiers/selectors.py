@@ -18,7 +18,7 @@ from .lifecycle import APPLICANT, allowed_actions
 from .models import Dossier, DossierAction, Status
 
 
-def _staff_subtree_sql(user_id: int, on: dt.date) -> RawSQL:
+def staff_subtree_sql(user_id: int, on: dt.date) -> RawSQL:
     """Ids of the agencies a person is assigned to on ``on`` and everything under them."""
     agency, assignment = Agency._meta.db_table, StaffAssignment._meta.db_table
     sql = (
@@ -42,13 +42,13 @@ def dossiers_visible_to(user, *, on: dt.date | None = None) -> QuerySet[Dossier]
         return Dossier.objects.none()
     on = on or _today()
     where = Q(applicant_user_id=user.pk)
-    where |= Q(receiving_unit_id__in=_staff_subtree_sql(user.pk, on))
-    where |= Q(resolving_agency_id__in=_staff_subtree_sql(user.pk, on))
+    where |= Q(receiving_unit_id__in=staff_subtree_sql(user.pk, on))
+    where |= Q(resolving_agency_id__in=staff_subtree_sql(user.pk, on))
     where |= Exists(
         WorkflowStep.objects.filter(
             case_id=OuterRef("case_id"),
             order=OuterRef("current_step"),
-            agency_id__in=_staff_subtree_sql(user.pk, on),
+            agency_id__in=staff_subtree_sql(user.pk, on),
         )
     )
     return Dossier.objects.filter(where).select_related("receiving_unit", "resolving_agency", "case")

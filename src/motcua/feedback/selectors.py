@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import _staff_subtree_sql  # the officer's unit subtree, one CTE
+from motcua.dossiers.selectors import staff_subtree_sql  # the officer's unit subtree, one CTE
 from motcua.worktime.engine import TZ
 
 from .models import OPEN_PETITION_STATUSES, Evaluation, Petition, PetitionStatus
@@ -31,11 +31,11 @@ def petitions_visible_to(user, *, on: dt.date | None = None) -> QuerySet[Petitio
     if user is None or not getattr(user, "is_authenticated", False):
         return Petition.objects.none()
     on = on or _today()
-    subtree = _staff_subtree_sql(user.pk, on)
+    subtree = staff_subtree_sql(user.pk, on)
     where = (
         Q(unit_id__in=subtree)
-        | Q(dossier__receiving_unit_id__in=_staff_subtree_sql(user.pk, on))
-        | Q(dossier__resolving_agency_id__in=_staff_subtree_sql(user.pk, on))
+        | Q(dossier__receiving_unit_id__in=staff_subtree_sql(user.pk, on))
+        | Q(dossier__resolving_agency_id__in=staff_subtree_sql(user.pk, on))
     )
     return Petition.objects.filter(where)
 

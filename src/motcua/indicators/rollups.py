@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -393,6 +394,7 @@ def add_contribution(acc: dict[BucketKey, list[int]], s: State, sign: int = 1) -
 _KEY_COLUMNS = ("grain", "day", "receiving_unit_id", "resolving_agency_id", "procedure_version_id", "channel")
 
 
+@functools.lru_cache(maxsize=64)
 def _upsert_sql(n_rows: int) -> str:
     table = Rollup._meta.db_table
     cols = (*_KEY_COLUMNS, *COUNTERS)
@@ -441,6 +443,73 @@ def version_flags(ids: Iterable[int]) -> dict[int, tuple[bool, bool]]:
     return _VERSION_FLAGS
 
 
+# ------------------------------------------------------------------------------------------------
+# The states this transaction stored (saves the state read of the next action in it)
+# ------------------------------------------------------------------------------------------------
+#
+# A reception saves the dossier (post_save: its state is written) and then appends its action
+# (post_save again: the state would be read back only to find it unchanged). The connection keeps,
+# for the current transaction, each state written and the savepoints open at the time. The
+# transaction is recognised by a no-op ``on_commit`` callback registered when the record starts:
+# Django drops it at commit or rollback (and with a savepoint rolled back around it), so a record
+# whose callback is gone is stale. An entry is trusted only while the savepoints open when it was
+# written are still open (a savepoint rolled back since → the row may be gone → read it).
+
+
+class _TransactionMark:
+    def __call__(self) -> None:  # run at commit: nothing to do, its absence is the signal
+        pass
+
+
+def _stored_states() -> dict[int, tuple[State | None, tuple]] | None:
+    if not connection.in_atomic_block:
+        return None
+    box = getattr(connection, "_motcua_rollup_states", None)
+    if box is None or not any(entry[1] is box[0] for entry in connection.run_on_commit):
+        mark = _TransactionMark()
+        transaction.on_commit(mark)
+        box = (mark, {})
+        connection._motcua_rollup_states = box
+    return box[1]
+
+
+def _known_state(stored: dict | None, pk: int):
+    """The state this transaction stored for ``pk`` if still valid, else ``_UNKNOWN``."""
+    if stored is None or pk not in stored:
+        return _UNKNOWN
+    state, savepoints = stored[pk]
+    if tuple(connection.savepoint_ids[: len(savepoints)]) != savepoints:
+        del stored[pk]
+        return _UNKNOWN
+    return state
+
+
+def forget_stored_states() -> None:
+    """Drop the record (bulk writers that bypass :func:`rollup_sync` call this)."""
+    if hasattr(connection, "_motcua_rollup_states"):
+        del connection._motcua_rollup_states
+
+
+_UNKNOWN = object()
+
+
+@functools.lru_cache(maxsize=4)
+def _state_upsert_sql(vendor: str) -> str:
+    table = DossierRollupState._meta.db_table
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _STATE_COLUMNS[1:])
+    return (
+        f"INSERT INTO {table} ({', '.join(_STATE_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_STATE_COLUMNS))}) "
+        f"ON CONFLICT (dossier_id) DO UPDATE SET {updates}"
+    )
+
+
+def _write_state_rows(states: list[State]) -> None:
+    sql = _state_upsert_sql(connection.vendor)
+    with connection.cursor() as cur:
+        for st in states:
+            cur.execute(sql, [getattr(st, c) for c in _STATE_COLUMNS])
+
+
 def rollup_sync(dossiers: Iterable, *, created: bool = False) -> int:
     """Bring the rollups up to date for ``dossiers`` (model instances holding their current
     columns), inside the caller's transaction (``created``: rows just inserted, no state yet).
@@ -453,13 +522,21 @@ def rollup_sync(dossiers: Iterable, *, created: bool = False) -> int:
     ]
     vflags = version_flags(needs_version) if needs_version else {}
     new = {d.pk: state_from_values(dossier_values(d), vflags) for d in dossiers}
-    if created:  # just inserted: no stored state to read
-        old = {}
-    else:
-        old = {
+    stored = _stored_states()
+    old: dict[int, State | None] = {}
+    unknown = []
+    for pk in new:
+        known = None if created else _known_state(stored, pk)
+        if known is _UNKNOWN:
+            unknown.append(pk)
+        else:
+            old[pk] = known
+    if unknown:
+        found = {
             s.dossier_id: State.from_model(s)
-            for s in DossierRollupState.objects.filter(dossier_id__in=list(new))
+            for s in DossierRollupState.objects.filter(dossier_id__in=unknown)
         }
+        old.update({pk: found.get(pk) for pk in unknown})
     acc: dict[BucketKey, list[int]] = {}
     upsert, delete = [], []
     for pk, state in new.items():
@@ -470,7 +547,7 @@ def rollup_sync(dossiers: Iterable, *, created: bool = False) -> int:
             add_contribution(acc, before, -1)
         if state is not None:
             add_contribution(acc, state, +1)
-            upsert.append(state.to_model())
+            upsert.append(state)
         else:
             delete.append(pk)
     if not upsert and not delete:
@@ -478,20 +555,20 @@ def rollup_sync(dossiers: Iterable, *, created: bool = False) -> int:
     with transaction.atomic(savepoint=False):
         changed = apply_deltas(acc)
         if upsert:
-            DossierRollupState.objects.bulk_create(
-                upsert,
-                update_conflicts=True,
-                unique_fields=["dossier"],
-                update_fields=[f.name for f in DossierRollupState._meta.concrete_fields if not f.primary_key],
-            )
+            _write_state_rows(upsert)
         if delete:
             DossierRollupState.objects.filter(dossier_id__in=delete).delete()
+    if stored is not None:
+        savepoints = tuple(connection.savepoint_ids)
+        for pk in new:
+            stored[pk] = (new[pk], savepoints)
     return changed
 
 
 def rollup_forget(dossier_ids: Iterable[int]) -> int:
     """Take deleted dossiers out of the rollups (their stored contribution is subtracted)."""
     ids = list(dossier_ids)
+    forget_stored_states()
     acc: dict[BucketKey, list[int]] = {}
     old = [State.from_model(s) for s in DossierRollupState.objects.filter(dossier_id__in=ids)]
     if not old:
@@ -521,6 +598,7 @@ def rollup_rebuild(*, progress=None, batch: int = 20000, models=None) -> dict:
 
         models = (Dossier, ProcedureVersion, DossierRollupState, Rollup)
     dossier_model, version_model, state_model, rollup_model = models
+    forget_stored_states()
     vflags = {
         pk: (p, f)
         for pk, p, f in version_model.objects.values_list("pk", "paper_result_required", "fee_bearing")

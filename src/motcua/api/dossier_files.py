@@ -8,7 +8,7 @@ one by one, each with its own ``Idempotency-Key``, so a large scan never makes t
 request fail or time out, and a retried upload never makes a second file.
 
 When papers may be added — from the lifecycle table (``dossiers/lifecycle.py``), as data in
-:data:`FILE_RULES`:
+:data:`motcua.dossiers.services.PAPER_RULES`:
 
 * ``submitted`` (online, waiting for acceptance) and ``supplement_at_reception`` (the counter or
   the online check asked for more papers, Mẫu 02): the applicant or a receiving officer;
@@ -30,9 +30,9 @@ would need a new action type outside the lifecycle table, so an upload is record
 ``DossierComponent`` row (and the application log, without personal data). The idempotency key
 is kept in the stored file's name (``…-k<hash>.<ext>``), the only place the current models allow.
 
-:func:`dossier_component_attach_file` is the write (a service: one transaction, the dossier row
-locked, the ``digitized`` fact recomputed); it lives here until ``dossiers/services.py`` takes
-it.
+The write is :func:`motcua.dossiers.services.dossier_attach_file` (one transaction, the dossier
+row locked, the status rule, the key check, the ``digitized`` fact recomputed); this module
+checks the request and the file's content and maps the service's refusals to HTTP statuses.
 """
 
 from __future__ import annotations
@@ -41,10 +41,7 @@ import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse
-from django.utils import translation
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -54,8 +51,8 @@ from motcua.api.errors import ApiError, Conflict, ErrorOut, Forbidden, NotFound,
 from motcua.backoffice.uploads import check_scan, max_upload_bytes, sniff_file
 from motcua.catalog.models import Component
 from motcua.dossiers import services
-from motcua.dossiers.lifecycle import APPLICANT, RECEIVING
-from motcua.dossiers.models import Dossier, DossierComponent, Status
+from motcua.dossiers.lifecycle import LifecycleError
+from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.selectors import actor_roles_for, dossier_by_code
 
 logger = logging.getLogger(__name__)
@@ -65,14 +62,6 @@ router = Router(tags=["dossiers"])  # the API's default authentication applies
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 100
 MAX_REFERENCE_LENGTH = 60
-
-# Status → roles that may add papers in it (see the module docstring for the legal basis).
-FILE_RULES: dict[str, frozenset[str]] = {
-    Status.SUBMITTED: frozenset({APPLICANT, RECEIVING}),
-    Status.SUPPLEMENT_AT_RECEPTION: frozenset({APPLICANT, RECEIVING}),
-    Status.RECEIVED: frozenset({RECEIVING}),
-    Status.SUPPLEMENT_REQUESTED: frozenset({APPLICANT, RECEIVING}),
-}
 
 ERRORS = {
     400: ErrorOut,
@@ -112,11 +101,19 @@ class UploadOut(DossierFileOut):
     sha256: str
 
 
-# --- the write -------------------------------------------------------------------------------
+# --- the write: motcua.dossiers.services.dossier_attach_file ---------------------------------
+
+# LifecycleError code of the service → (API error, the request field it is about).
+_SERVICE_ERRORS: dict[str, tuple[type[ApiError], str | None]] = {
+    "files_not_allowed": (Conflict, "code"),
+    "role_not_allowed": (Forbidden, None),
+    "idempotency_key_reused": (Unprocessable, IDEMPOTENCY_HEADER),
+}
 
 
-def _key_marker(key: str) -> str:
-    return "-k" + hashlib.sha256(key.encode()).hexdigest()[:20]
+def _api_error(exc: LifecycleError) -> ApiError:
+    kind, field = _SERVICE_ERRORS.get(exc.code, (Unprocessable, exc.field))
+    return kind(exc.message_en, exc.message_vi, field=field, code=exc.code)
 
 
 def _sha256(f) -> str:
@@ -136,109 +133,11 @@ def _stored_sha256(row: DossierComponent) -> str | None:
         return None
 
 
-@transaction.atomic
-def dossier_component_attach_file(
-    *,
-    dossier: Dossier,
-    user,
-    upload,
-    component: Component | None,
-    paper: DossierComponent | None = None,
-    name: str = "",
-    originals: int = 0,
-    copies: int = 0,
-    idempotency_key: str | None = None,
-) -> tuple[DossierComponent, bool]:
-    """Attach a checked scan to the dossier: to ``paper`` (a row of this dossier) or the first
-    paper of ``component`` that has no file yet, else as a new paper row (one row per file, as
-    the counter form does). Returns ``(row, created)``; ``created`` is False for a retry with the
-    same ``idempotency_key`` and the same component and bytes (another component or other bytes:
-    ``idempotency_key_reused``).
-
-    The dossier row is locked (``SELECT … FOR UPDATE`` on PostgreSQL) so the status check, the
-    key check and the write are one step; ``digitized`` becomes true when every paper has a file
-    (Decree 118/2025 Art. 17(1)(c)). Raises :class:`ApiError` subclasses (4xx)."""
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    digest = _sha256(upload)
-    marker = _key_marker(idempotency_key) if idempotency_key else ""
-    if marker:
-        # A retry is answered as the first attempt was, even if the status has moved on since.
-        earlier = upload_by_key(dossier=locked, key=idempotency_key)
-        if earlier is not None:
-            if (
-                earlier.component_id != (component.pk if component else None)
-                or _stored_sha256(earlier) != digest
-            ):
-                raise Unprocessable(
-                    f"This {IDEMPOTENCY_HEADER} was already used for another file on this dossier; use a new key.",
-                    f"{IDEMPOTENCY_HEADER} này đã được dùng cho một tệp khác của hồ sơ; hãy dùng khóa mới.",
-                    field=IDEMPOTENCY_HEADER,
-                    code="idempotency_key_reused",
-                )
-            return earlier, False
-    _check_may_add(dossier=locked, user=user, roles=actor_roles_for(user, dossier))
-    row = None
-    if paper is not None:
-        if not paper.file:
-            row = paper
-        else:  # the paper already has its scan: one more file for it (a second page, a retake)
-            component, name = paper.component, name or paper.name
-    if row is None and component is not None:
-        row = (
-            DossierComponent.objects.filter(
-                Q(file="") | Q(file__isnull=True), dossier_id=locked.pk, component=component
-            )
-            .order_by("id")
-            .first()
-        )
-    if row is None:
-        row = DossierComponent(
-            dossier_id=locked.pk,
-            component=component,
-            name=name or (component.name if component else ""),
-            originals=originals,
-            copies=copies,
-        )
-    stem, ext = upload.name.rsplit(".", 1)  # check_scan named it <stem>.<real extension>
-    stem = "".join(ch for ch in stem if ch.isalnum() or ch in "-_")[:30] or "scan"
-    row.file.save(f"{stem}{marker}.{ext}", upload, save=False)
-    row.full_clean(exclude=["dossier", "component"])
-    row.save()
-    digitized = not DossierComponent.objects.filter(
-        Q(file="") | Q(file__isnull=True), dossier_id=locked.pk
-    ).exists()
-    if digitized != locked.digitized:
-        locked.digitized = digitized
-        locked.save(update_fields=["digitized", "updated_at"])  # post_save keeps the rollups
-    logger.info("dossier %s: paper %s file attached by user %s", locked.pk, row.pk, getattr(user, "pk", None))
-    return row, True
-
-
-def upload_by_key(*, dossier: Dossier, key: str) -> DossierComponent | None:
-    """The paper an earlier upload with this ``Idempotency-Key`` made on ``dossier``, if any."""
-    marker = _key_marker(key)
-    return DossierComponent.objects.filter(dossier_id=dossier.pk, file__contains=marker).first()
-
-
-def _check_may_add(*, dossier: Dossier, user, roles: set[str]) -> None:
-    allowed = FILE_RULES.get(dossier.status)
-    if allowed is None:
-        with translation.override("vi"):
-            label = str(Status(dossier.status).label)
-        raise Conflict(
-            f"Papers cannot be added to a dossier in status {dossier.status!r}; only while it is "
-            "submitted, at reception, just received, or waiting for a supplement.",
-            f"Không thể bổ sung giấy tờ khi hồ sơ ở trạng thái “{label}”; chỉ được "
-            "khi hồ sơ chờ tiếp nhận, yêu cầu bổ sung hoặc vừa tiếp nhận.",
-            field="code",
-            code="files_not_allowed",
-        )
-    if not roles & allowed:
-        raise Forbidden(
-            "You may not add papers to this dossier in its current status.",
-            "Bạn không được bổ sung giấy tờ cho hồ sơ này ở trạng thái hiện tại.",
-            code="role_not_allowed",
-        )
+def _check_may_add(*, dossier: Dossier, user) -> None:
+    try:
+        services.papers_check_allowed(dossier=dossier, roles=actor_roles_for(user, dossier))
+    except LifecycleError as exc:
+        raise _api_error(exc) from None
 
 
 # --- the endpoints ---------------------------------------------------------------------------
@@ -376,8 +275,8 @@ def upload_file(
         )
     # Refuse early, before checking the file, when the status or the role does not allow it
     # (unless this is a retry of an upload that was allowed).
-    if key is None or upload_by_key(dossier=dossier, key=key) is None:
-        _check_may_add(dossier=dossier, user=user, roles=actor_roles_for(user, dossier))
+    if key is None or services.dossier_paper_by_key(dossier=dossier, key=key) is None:
+        _check_may_add(dossier=dossier, user=user)
     try:
         mime = check_scan(file)
     except ValidationError as exc:
@@ -393,17 +292,24 @@ def upload_file(
                 field="file",
             ) from None
         raise Unprocessable("The file is empty.", message_vi, field="file", code="file_empty") from None
-    row, created = dossier_component_attach_file(
-        dossier=dossier,
-        user=user,
-        upload=file,
-        component=comp,
-        paper=target,
-        name=name,
-        originals=originals,
-        copies=copies,
-        idempotency_key=key,
-    )
+    try:
+        row, created = services.dossier_attach_file(
+            dossier=dossier,
+            file=file,
+            roles=actor_roles_for(user, dossier),
+            component=comp,
+            paper=target,
+            name=name,
+            originals=originals,
+            copies=copies,
+            idempotency_key=key,
+        )
+    except LifecycleError as exc:
+        raise _api_error(exc) from None
+    if created:
+        logger.info(
+            "dossier %s: paper %s file attached by user %s", dossier.pk, row.pk, getattr(user, "pk", None)
+        )
     row = DossierComponent.objects.select_related("component").get(pk=row.pk)
     body = {**_row(dossier, row), "mime": mime, "size": row.file.size, "sha256": _stored_sha256(row) or ""}
     return HttpStatus(201 if created else 200, body)

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from motcua.backoffice.uploads import check_scan
 from motcua.catalog.models import Component, ProcedureCase, ProcedureVersion
 from motcua.dossiers.lifecycle import APPLICANT, TABLE, LifecycleError
-from motcua.dossiers.models import Dossier, DossierAction, DossierComponent, Status
+from motcua.dossiers.models import Dossier, DossierAction, Status
 from motcua.dossiers.selectors import resolving_agency_for
-from motcua.dossiers.services import dossier_act, dossier_submit_online
+from motcua.dossiers.services import dossier_act, dossier_add_components, dossier_submit_online
 from motcua.org.models import AdministrativeUnit, Agency
 
 from .models import ApplicationDraft, DraftFile
@@ -445,11 +445,9 @@ def dossier_answer_supplement(
             payload={"channel": "portal", "files": [{"name": name, "file": u.name} for name, u in uploads]},
             idempotency_key=idempotency_key,
         )
-        # The papers join the dossier in the same transaction (a dossiers service for adding
-        # papers would be their better home: asked for in the report of issue 5).
+        # The papers join the dossier in the same transaction (its digitized fact follows).
         label = _("Bổ sung")
-        DossierComponent.objects.bulk_create(
-            DossierComponent(dossier=dossier, name=f"{label}: {name}", file=upload)
-            for name, upload in uploads
+        dossier_add_components(
+            dossier=dossier, items=[{"name": f"{label}: {name}", "file": upload} for name, upload in uploads]
         )
     return action

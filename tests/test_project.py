@@ -32,3 +32,22 @@ def test_motcua_command_wraps_django():
         [sys.executable, "-m", "motcua", "help"], capture_output=True, text=True, check=True
     ).stdout
     assert "deadline" in out and "demo" in out and "migrate" in out
+
+
+def test_psycopg_caches_the_parse_of_long_statements():
+    """motcua.db widens psycopg's query-parse cache (private constants): this fails when a psycopg
+    release moves them, and shows that a statement of 90 parameters is parsed once."""
+    from psycopg import _queries
+    from psycopg.adapt import Transformer
+
+    from motcua.db import QUERY_CACHE_MAX_PARAMS, widen_psycopg_query_cache
+
+    widen_psycopg_query_cache()
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS >= QUERY_CACHE_MAX_PARAMS
+    sql = "INSERT INTO t VALUES (" + ", ".join(["%s"] * 90) + ")"
+    _queries._query2pg_client.cache_clear()
+    for i in range(3):
+        query = _queries.PostgresClientQuery(Transformer())
+        query.convert(sql, list(range(i, i + 90)))
+    info = _queries._query2pg_client.cache_info()
+    assert (info.misses, info.hits) == (1, 2)

@@ -117,10 +117,14 @@ _prepare_threshold = env_int(
     "(docs/benchmarks.md). Pays off with persistent connections (MOTCUA_DB_CONN_MAX_AGE > 0); not "
     "with a transaction-pooling PgBouncer.",
 )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _prepare_threshold > 0:
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=_prepare_threshold
-    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from motcua.db import widen_psycopg_query_cache
+
+    widen_psycopg_query_cache()
+    if _prepare_threshold > 0:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=_prepare_threshold
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -312,3 +312,55 @@ def test_history_list_is_the_history_in_one_query(receive, officer):
         (a.action, a.at, a.actor.username if a.actor_id else None, a.unit_id, a.payload) for a in expected
     ]
     assert dossier_history_list(Dossier(pk=0)) == []
+
+
+def _same_instance(a, b) -> None:
+    assert type(a) is type(b)
+    assert (a._state.adding, a._state.db) == (b._state.adding, b._state.db) == (False, "default")
+    assert a.get_deferred_fields() == b.get_deferred_fields()
+    for f in type(a)._meta.concrete_fields:
+        if f.attname not in a.get_deferred_fields():
+            assert getattr(a, f.attname) == getattr(b, f.attname), f.name
+
+
+def test_the_fast_instance_builder_gives_what_from_db_gives(receive, officer):
+    from django.db.models.signals import post_init
+
+    from motcua.dossiers.selectors import _LOOKUP_DEFERRED, InstanceBuilder, dossier_history_list
+
+    d = receive()
+    found = dossier_by_code(d.code)
+    assert type(found).__init__ is Dossier.__init__ and InstanceBuilder(Dossier, ["id"], "default").fast
+    reference = (
+        Dossier.objects.select_related(
+            "receiving_unit", "resolving_agency", "case", "procedure_version__procedure", "address_unit"
+        )
+        .defer(*_LOOKUP_DEFERRED)
+        .get(pk=d.pk)
+    )
+    _same_instance(found, reference)
+    for name in ("receiving_unit", "resolving_agency", "case", "procedure_version"):
+        _same_instance(getattr(found, name), getattr(reference, name))
+    _same_instance(found.procedure_version.procedure, reference.procedure_version.procedure)
+    # A model built this way saves, refreshes and compares like any other.
+    found.address = "Số 1 đường Lê Lợi"
+    found.save(update_fields=["address"])
+    assert Dossier.objects.get(pk=d.pk).address == "Số 1 đường Lê Lợi"
+    found.refresh_from_db()
+    assert found == reference and hash(found) == hash(reference)
+    [action] = dossier_history_list(found)
+    _same_instance(action, DossierAction.objects.get(dossier=d))
+    assert action.actor == officer
+
+    # A post_init listener must see every instance: the builder then goes through from_db.
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Dossier)
+    try:
+        again = dossier_by_code(d.code)
+    finally:
+        post_init.disconnect(listener, sender=Dossier)
+    assert seen == [again]

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from motcua.catalog.models import WorkflowStep
@@ -197,8 +199,10 @@ class CompiledLookup:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         self.model = klass_info["model"]
         self.span = (start, end)
-        self.init_list = [f[0].target.attname for f in select[start:end]]
-        self.populators = get_related_populators(klass_info, select, queryset.db)
+        self.builder = InstanceBuilder(
+            self.model, [f[0].target.attname for f in select[start:end]], queryset.db
+        )
+        self.populators = [_Related(p) for p in get_related_populators(klass_info, select, queryset.db)]
         self.converters = list(compiler.get_converters([s[0] for s in select[: compiler.col_count]]).items())
         self.db = queryset.db
 
@@ -230,10 +234,84 @@ class CompiledLookup:
                 value = converter(value, expression, connection)
             row[pos] = value
         start, end = self.span
-        obj = self.model.from_db(self.db, self.init_list, row[start:end])
+        obj = self.builder.build(row[start:end])
         for populator in self.populators:
             populator.populate(row, obj)
         return obj
+
+
+def _plain_attribute(model, attname: str) -> bool:
+    import inspect
+
+    from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+    from django.db.models.query_utils import DeferredAttribute
+
+    return type(inspect.getattr_static(model, attname, None)) in (
+        DeferredAttribute,
+        ForeignKeyDeferredAttribute,
+    )
+
+
+class InstanceBuilder:
+    """``Model.from_db(db, init_list, values)``, faster where that is the same thing.
+
+    ``Model.__init__`` sends ``pre_init``/``post_init`` and sets each field through its class
+    attribute; for a model whose fields are all plain ``DeferredAttribute`` (or the foreign keys'
+    ``ForeignKeyDeferredAttribute``, whose ``__set__`` only stores the value of a fresh instance),
+    that does not override ``__init__``/``from_db`` and that has no init listeners, the result is
+    the instance ``__dict__`` filled with the selected columns and a ``ModelState`` saying "from
+    the database". That costs about a fifth of ``from_db`` for the 80-column dossier (the look-up
+    builds seven instances: docs/benchmarks.md). Anything else, or a listener connected later,
+    goes through ``from_db``; ``tests/dossiers/test_fast_paths.py`` compares both field by field.
+    """
+
+    def __init__(self, model, init_list, db) -> None:
+        from django.db.models import Model
+
+        self.model, self.init_list, self.db = model, tuple(init_list), db
+        self.fast = (
+            model.__init__ is Model.__init__
+            and getattr(model.from_db, "__func__", None) is Model.from_db.__func__
+            and model.__setattr__ is Model.__setattr__
+            and all(_plain_attribute(model, a) for a in self.init_list)
+        )
+
+    def build(self, values):
+        model = self.model
+        if not self.fast or (
+            (pre_init.receivers or post_init.receivers)  # any listener at all (rare): ask per model
+            and (pre_init.has_listeners(model) or post_init.has_listeners(model))
+        ):
+            return model.from_db(self.db, self.init_list, values)
+        obj = model.__new__(model)
+        state = ModelState()
+        state.adding = False
+        state.db = self.db
+        attrs = obj.__dict__
+        attrs.update(zip(self.init_list, values, strict=True))
+        attrs["_state"] = state
+        return obj
+
+
+class _Related:
+    """Django's ``RelatedPopulator.populate`` with :class:`InstanceBuilder` (same attributes)."""
+
+    def __init__(self, populator) -> None:
+        self.p = populator
+        self.builder = InstanceBuilder(populator.model_cls, populator.init_list, populator.db)
+        self.children = [_Related(c) for c in populator.related_populators]
+
+    def populate(self, row, from_obj) -> None:
+        p = self.p
+        data = p.reorder_for_init(row) if p.reorder_for_init else row[p.cols_start : p.cols_end]
+        obj = None
+        if data[p.pk_idx] is not None:
+            obj = self.builder.build(data)
+            for child in self.children:
+                child.populate(row, obj)
+        p.local_setter(from_obj, obj)
+        if obj is not None:
+            p.remote_setter(obj, from_obj)
 
 
 _compiled: dict[tuple[str, str, bool, bool], CompiledLookup] = {}

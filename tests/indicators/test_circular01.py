@@ -133,6 +133,33 @@ def test_index_8_petitions(total, on_time, prolonged, score):
     assert i["ratio"] == (None if total == 0 else on_time / total)
 
 
+def test_index_8_not_computable_without_a_known_fact():
+    # No dossier whose PAKN fact is known: not 2 ("no PAKN"), not 0 — not computable.
+    none_known = {"dossiers": 0, "unknown": 4, "unrecorded": 0, "total": 0, "on_time": 0, "prolonged": 0}
+    i = idx(c01.evaluate(full_counts(C01_8_PETITIONS=none_known)), "C01_8_PETITIONS")
+    assert (i["numerator"], i["denominator"], i["score"]) == (None, None, None)
+    assert "không có hồ sơ nào trong kỳ biết được có hay không có PAKN" in i["rule"]
+    # A dossier flagged with a PAKN that has no record here: its handling is unknown.
+    flagged = {"dossiers": 3, "unknown": 0, "unrecorded": 1, "total": 2, "on_time": 2, "prolonged": 0}
+    i = idx(c01.evaluate(full_counts(C01_8_PETITIONS=flagged)), "C01_8_PETITIONS")
+    assert i["score"] is None and "1 hồ sơ được ghi nhận có PAKN" in i["rule"]
+    # Known dossiers and no PAKN: 2 under the law, with the mapping flagged as unverified.
+    clean = {"dossiers": 3, "unknown": 5, "unrecorded": 0, "total": 0, "on_time": 0, "prolonged": 0}
+    i = idx(c01.evaluate(full_counts(C01_8_PETITIONS=clean)), "C01_8_PETITIONS")
+    assert (i["score"], i["details"]["unknown"]) == (2, 5)
+    assert c01.UNVERIFIED in i["rule"] and "petitions_prolonged" in i["rule"]
+
+
+def test_index_8_can_be_switched_off():
+    r = c01.evaluate(full_counts(C01_8_PETITIONS=None), params={"index8_petitions": False})
+    i = idx(r, "C01_8_PETITIONS")
+    assert i["score"] is None and "chưa có nguồn dữ liệu" in i["rule"]
+    with pytest.raises(ValueError):
+        c01.get_params(petitions_prolonged="sometimes")
+    with pytest.raises(ValueError):
+        c01.get_params(petitions_closed_unanswered="count")
+
+
 # --- Index 9: online services ----------------------------------------------------------------
 
 
@@ -392,7 +419,18 @@ def test_counts_hand_computed(dataset):
     assert counts["C01_5_ONE_STOP"] is None
     # Read from the citizens' evaluations: none recorded yet.
     assert counts["C01_6_PUBLICATION"] == counts["C01_7_ATTITUDE"] == {2: 0, 1: 0, 0: 0}
-    assert counts["C01_8_PETITIONS"] is None
+    # No PAKN about the five evaluated dossiers (all received on the system: the fact is known).
+    assert counts["C01_8_PETITIONS"] == {
+        "dossiers": 5,
+        "unknown": 0,
+        "unrecorded": 0,
+        "total": 0,
+        "on_time": 0,
+        "late": 0,
+        "prolonged": 0,
+        "pending": 0,
+        "closed_unanswered": 0,
+    }
     # TTHC: the two versions in force, one with full online service; received in Q3: A–H (9);
     # online B, F, H; late online: H (open, overdue at the period end).
     assert counts["C01_9_ONLINE"] == {
@@ -415,13 +453,13 @@ def test_report_hand_computed(dataset):
         "C01_5_ONE_STOP": None,
         "C01_6_PUBLICATION": None,
         "C01_7_ATTITUDE": None,
-        "C01_8_PETITIONS": None,
+        "C01_8_PETITIONS": 2,  # no PAKN about the evaluated dossiers
         "C01_9_ONLINE": 0,  # 50% TTHC, 33% online, but one online dossier overdue
     }
-    assert (r["total"], r["max_total"], r["not_computable"]) == (5.65, 10.0, 4)
+    assert (r["total"], r["max_total"], r["not_computable"]) == (7.65, 12.0, 3)
     assert r["classification"] is None
-    # 5.65 × 18 / 10 = 10.17: khá (estimate).
-    assert (r["prorated_total"], r["classification_prorated"]) == (10.17, "kha")
+    # 7.65 × 18 / 12 = 11.475 (11.47 as a float rounded to 2 digits): khá (estimate).
+    assert (r["prorated_total"], r["classification_prorated"]) == (11.47, "kha")
     assert r["unit_name"] == "Toàn tỉnh"
 
 
@@ -482,6 +520,123 @@ def test_indices_from_the_citizens_evaluations(dataset):
         c01.get_params(from_evaluations=("C01_9_ONLINE",))
 
 
+def _finished_population():
+    """The dataset's evaluated dossiers in creation order: A, B, C, E, F."""
+    from motcua.dossiers.models import Dossier
+
+    return list(
+        Dossier.objects.filter(finished_at__gte=at("2025-07-01"), status=Status.RETURNED).order_by("id")
+    )
+
+
+def _petition(dossier, n, *, received, due, answered=None, closed=None, unit=None):
+    """A PAKN as the feedback services leave it (answer facts, the dossier's ``petition`` fact)."""
+    from motcua.dossiers.models import Dossier
+    from motcua.feedback.models import Petition, PetitionStatus
+
+    status = (
+        PetitionStatus.CLOSED if closed else PetitionStatus.ANSWERED if answered else PetitionStatus.RECEIVED
+    )
+    p = Petition.objects.create(
+        code=f"PAKN{n:04d}",
+        category="handling",
+        content="Hồ sơ giải quyết chậm so với giấy hẹn.",
+        dossier=dossier,
+        unit=unit or (dossier.receiving_unit if dossier else None),
+        name="Nguyễn Văn An",
+        email="an@example.vn",
+        status=status,
+        received_at=at(received),
+        due_at=at(due),
+        answered_at=at(answered) if answered else None,
+        answered_on_time=(at(answered) <= at(due)) if answered else None,
+        closed_at=at(closed) if closed else None,
+        idempotency_key=f"k{n}",
+    )
+    if dossier is not None:
+        Dossier.objects.filter(pk=dossier.pk).update(petition=True)
+    return p
+
+
+@pytest.fixture
+def petitions(dataset):
+    """PAKN about the dataset's dossiers, hand-classified as at the end of Q3 (30/9/2025)."""
+    from motcua.dossiers.models import Dossier
+
+    a, b, c, e, f = _finished_population()
+    _petition(a, 1, received="2025-08-08", due="2025-08-15", answered="2025-08-12")  # on time
+    _petition(b, 2, received="2025-08-10", due="2025-08-20", answered="2025-08-25")  # late
+    _petition(c, 3, received="2025-09-01", due="2025-09-10")  # open, overdue: late and prolonged
+    _petition(e, 4, received="2025-09-28", due="2025-10-10")  # open, not yet due: left out
+    _petition(f, 5, received="2025-09-02", due="2025-09-12", closed="2025-09-05")  # closed, no answer
+    _petition(a, 6, received="2025-10-05", due="2025-10-15")  # received after the period: left out
+    withdrawn = Dossier.objects.get(status=Status.WITHDRAWN)
+    _petition(withdrawn, 7, received="2025-08-08", due="2025-08-09")  # not evaluated: left out
+    _petition(None, 8, received="2025-08-08", due="2025-08-09", unit=dataset.centre)  # no dossier
+    return dataset
+
+
+def test_index_8_from_petitions_hand_computed(petitions):
+    counts = c01.circular01_counts(PROVINCE_SCOPE, Q3)
+    assert counts["C01_8_PETITIONS"] == {
+        "dossiers": 5,
+        "unknown": 0,
+        "unrecorded": 0,
+        "total": 3,  # P1, P2, P3
+        "on_time": 1,  # P1
+        "late": 2,  # P2 answered late, P3 open past its deadline
+        "prolonged": 1,  # P3
+        "pending": 1,  # P4
+        "closed_unanswered": 1,  # P5
+    }
+    i = idx(c01.circular01_report(PROVINCE_SCOPE, Q3), "C01_8_PETITIONS")
+    # 1 / 3 on time and a prolonged case: 0 (a real zero, computed).
+    assert (i["numerator"], i["denominator"], i["ratio"], i["score"]) == (1, 3, 0.3333, 0)
+    # Closed unanswered counted as late: 1 / 4.
+    r = c01.circular01_report(PROVINCE_SCOPE, Q3, {"petitions_closed_unanswered": "late"})
+    i = idx(r, "C01_8_PETITIONS")
+    assert (i["numerator"], i["denominator"], i["score"]) == (1, 4, 0)
+    assert i["details"]["late"] == 3
+
+
+def test_index_8_period_not_over_uses_now(petitions):
+    # On 5/9 P3 (due 10/9) is not yet overdue: pending (with P4), not late. P1 on time, P2 late: 1 / 2.
+    e = c01.circular01_counts(PROVINCE_SCOPE, Q3, now=at("2025-09-05"))["C01_8_PETITIONS"]
+    assert (e["total"], e["on_time"], e["late"], e["prolonged"], e["pending"]) == (2, 1, 1, 0, 2)
+
+
+def test_index_8_one_point_at_ninety_percent(dataset):
+    a, b, *_ = _finished_population()
+    for n in range(9):  # nine answered on time
+        _petition(a, n, received="2025-08-08", due="2025-08-15", answered="2025-08-14")
+    _petition(b, 9, received="2025-08-08", due="2025-08-15", answered="2025-08-18")  # one late
+    i = idx(c01.circular01_report(PROVINCE_SCOPE, Q3), "C01_8_PETITIONS")
+    assert (i["numerator"], i["denominator"], i["ratio"], i["score"]) == (9, 10, 0.9, 1)
+    # With every late PAKN taken as a prolonged case, the late answer makes it 0.
+    r = c01.circular01_report(PROVINCE_SCOPE, Q3, {"petitions_prolonged": "late"})
+    assert idx(r, "C01_8_PETITIONS")["score"] == 0
+
+
+def test_index_8_only_where_the_petition_fact_is_known(dataset):
+    from motcua.dossiers.models import Dossier, DossierSource
+
+    population = _finished_population()
+    ids = [d.pk for d in population]
+    # Imported without an evaluation: whether a PAKN was filed is unknown → not computable.
+    Dossier.objects.filter(pk__in=ids).update(source=DossierSource.IMPORTED)
+    i = idx(c01.circular01_report(PROVINCE_SCOPE, Q3), "C01_8_PETITIONS")
+    assert (i["score"], i["details"]["dossiers"], i["details"]["unknown"]) == (None, 0, 5)
+    assert "không có hồ sơ nào trong kỳ biết được" in i["rule"]
+    # One imported with its evaluation saying "PAKN filed", but no PAKN record: still unknown.
+    Dossier.objects.filter(pk=ids[0]).update(evaluated=True, petition=True)
+    i = idx(c01.circular01_report(PROVINCE_SCOPE, Q3), "C01_8_PETITIONS")
+    assert (i["score"], i["details"]["unrecorded"]) == (None, 1)
+    # Its evaluation says "no PAKN": known for that one dossier, none filed → 2.
+    Dossier.objects.filter(pk=ids[0]).update(petition=False)
+    i = idx(c01.circular01_report(PROVINCE_SCOPE, Q3), "C01_8_PETITIONS")
+    assert (i["score"], i["details"]["dossiers"], i["details"]["unknown"]) == (2, 1, 4)
+
+
 def test_index_9_one_point_without_late_online(dataset):
     from motcua.dossiers.models import Dossier
 
@@ -528,10 +683,10 @@ def test_command_json(dataset):
     data = json.loads(
         run("--profile", "circular01-2018", "--unit", "province", "--period", "2025-Q3", "--format", "json")
     )
-    assert (data["profile"], data["total"], data["classification"]) == ("circular01-2018", 5.65, None)
+    assert (data["profile"], data["total"], data["classification"]) == ("circular01-2018", 7.65, None)
     for i in data["indices"]:
         assert ISSUE_INDEX_KEYS <= set(i)
-    assert idx(data, "C01_8_PETITIONS")["score"] is None  # null, never 0
+    assert idx(data, "C01_5_ONE_STOP")["score"] is None  # null, never 0
 
 
 def test_command_table_and_ranking(dataset):
@@ -579,7 +734,7 @@ def test_command_compare_same_period(dataset):
     # 2024-Q3 has no dossiers: nothing computable there, so no change in points.
     assert (data["previous_period"], data["total"], data["previous_total"], data["change"]) == (
         "2024-Q3",
-        5.65,
+        7.65,
         None,
         None,
     )

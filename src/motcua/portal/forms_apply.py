@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import ProcedureVersion
@@ -17,8 +18,18 @@ from motcua.org.models import AdministrativeUnit, Agency
 REQUIRED = _("Vui lòng nhập %(field)s.")
 
 
-def _required(field: str) -> dict[str, str]:
-    return {"required": str(REQUIRED) % {"field": field}}
+def _required_message(field: Promise) -> str:
+    return str(REQUIRED) % {"field": field}
+
+
+# Built when the message is shown, in the active language: the form classes are created once at
+# import, so formatting there would freeze the text in whatever language was active then.
+_required_lazy = lazy(_required_message, str)
+
+
+def _required(field: Promise) -> dict[str, Promise]:
+    """``error_messages`` with "Vui lòng nhập <field>." where ``field`` is a lazily translated name."""
+    return {"required": _required_lazy(field)}
 
 
 class ErrorSummaryMixin:
@@ -102,7 +113,7 @@ class ApplicantForm(ErrorSummaryMixin, forms.Form):
         label=_("Người nộp là"), choices=ApplicantType.choices, initial=ApplicantType.CITIZEN
     )
     name = forms.CharField(
-        label=_("Họ và tên / tên tổ chức"), max_length=250, error_messages=_required("họ và tên")
+        label=_("Họ và tên / tên tổ chức"), max_length=250, error_messages=_required(_("họ và tên"))
     )
     id_kind = forms.ChoiceField(
         label=_("Loại giấy tờ"), choices=IdentityKind.choices, initial=IdentityKind.CCCD
@@ -111,7 +122,7 @@ class ApplicantForm(ErrorSummaryMixin, forms.Form):
         label=_("Số giấy tờ"),
         max_length=20,
         help_text=_("Căn cước: 12 chữ số."),
-        error_messages=_required("số giấy tờ"),
+        error_messages=_required(_("số giấy tờ")),
     )
     birth_date = forms.DateField(
         label=_("Ngày sinh"),
@@ -126,16 +137,16 @@ class ApplicantForm(ErrorSummaryMixin, forms.Form):
         regex=r"^\+?[0-9 .]{8,15}$",
         max_length=20,
         error_messages={
-            **_required("số điện thoại"),
+            **_required(_("số điện thoại")),
             "invalid": _("Số điện thoại chỉ gồm chữ số (8–15 số)."),
         },
     )
     email = forms.EmailField(
         label=_("Thư điện tử"),
         help_text=_("Giấy tiếp nhận được gửi vào địa chỉ này."),
-        error_messages={**_required("thư điện tử"), "invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
+        error_messages={**_required(_("thư điện tử")), "invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
-    address = forms.CharField(label=_("Địa chỉ"), max_length=300, error_messages=_required("địa chỉ"))
+    address = forms.CharField(label=_("Địa chỉ"), max_length=300, error_messages=_required(_("địa chỉ")))
     has_proxy = forms.BooleanField(label=_("Nộp thay theo ủy quyền"), required=False)
     proxy_name = forms.CharField(label=_("Họ và tên người được ủy quyền"), max_length=250, required=False)
     proxy_id_number = forms.CharField(

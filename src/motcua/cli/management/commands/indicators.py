@@ -82,7 +82,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--profile",
             default="dvcqg-2026",
-            # circular01-2018: Circular 01/2018 Art. 13–15 evaluation (indicators/circular01.py).
+            # circular01-2018: Circular 01/2018 Art. 13–15 evaluation (indicators/circular01/).
             choices=sorted([*PROFILES, circular01.PROFILE_CODE]),
         )
         parser.add_argument("--format", default="table", choices=["json", "table"])

@@ -10,14 +10,19 @@ and ``simulate`` (a province-year of 1.5M dossiers; see docs/benchmarks.md). Mea
 2. a dashboard-like query: ``compare_same_period`` (this period and the same period a year
    earlier) for a random unit (province, one-stop unit, commune, department) and a random month
    or quarter, closed loop, p50/p95;
-3. ``export_parquet`` of the facts (partitioned by province and month), then DuckDB replicates
+3. ``--dashboard`` (alone): the whole ``dashboard_data(...)`` as the dashboard view calls it (a
+   province leader's access; the ranking, trend, comparison, worst procedures and reform
+   statistics) for the province and for a random unit, with a random month, quarter or the year,
+   p50/p95/p99; and, for comparison, the same with one report per unit and per month (the path
+   before :mod:`motcua.indicators.grouped`), ``--old-iterations`` times;
+4. ``export_parquet`` of the facts (partitioned by province and month), then DuckDB replicates
    them into ~100M rows (one copy per synthetic province), and the same report is computed by
    :func:`motcua.indicators.duckdb_report.duckdb_counts` over all of them with
    ``SET memory_limit='4GB'``, against a hand-written DuckDB aggregation (the floor).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench_h6 \\
         .venv/bin/python bench/bench_indicators.py [--year 2025] [--rows 100000000]
-        [--dir /tmp/motcua-bench] [--iterations 200] [--skip-duckdb]
+        [--dir /tmp/motcua-bench] [--iterations 200] [--skip-duckdb] [--dashboard [--old-iterations 20]]
 
 Generated data stays in ``--dir`` (outside the repository). Not part of the test suite.
 """
@@ -25,6 +30,7 @@ Generated data stays in ``--dir`` (outside the repository). Not part of the test
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import platform
@@ -101,6 +107,8 @@ def main() -> None:
     parser.add_argument("--skip-duckdb", action="store_true")
     parser.add_argument("--only-duckdb", action="store_true", help="skip the PostgreSQL measurements")
     parser.add_argument("--reuse-parquet", action="store_true", help="keep an existing national set")
+    parser.add_argument("--dashboard", action="store_true", help="only the whole dashboard_data, new and old")
+    parser.add_argument("--old-iterations", type=int, default=20, help="--dashboard: runs of the old path")
     args = parser.parse_args()
 
     import django
@@ -131,6 +139,9 @@ def main() -> None:
     start = dt.datetime(args.year, 1, 1, tzinfo=TZ)
     end = dt.datetime(args.year + 1, 1, 1, tzinfo=TZ)
 
+    if args.dashboard:
+        bench_dashboard(args, year)
+        return
     if not args.only_duckdb:
         bench_postgresql(args, year, start, end)
     if not args.skip_duckdb:
@@ -227,8 +238,71 @@ def bench_postgresql(args, year: str, start, end) -> None:
     )
 
 
+def bench_dashboard(args, year: str) -> None:
+    """The whole dashboard view's data, grouped (today) and one report per unit / month (before)."""
+    from unittest import mock
+
+    from motcua.indicators import dashboard
+    from motcua.indicators.access import IndicatorAccess, resolve_scope_for, scope_agencies
+    from motcua.indicators.periods import parse_period
+    from motcua.indicators.profiles import get_profile
+    from motcua.indicators.selectors import PROVINCE_SCOPE, indicator_report
+
+    access = IndicatorAccess(province=True)  # a province leader: any unit, its whole ranking
+    scopes = [PROVINCE_SCOPE] + [resolve_scope_for(a) for a in scope_agencies(access)]
+    periods = [f"{year}-{m:02d}" for m in range(1, 13)] + [f"{year}-Q{q}" for q in range(1, 5)] + [year]
+    profiles = [get_profile("dvcqg-2026"), get_profile("qd766-2022")]
+
+    def per_unit_reports(wanted, profile):
+        return [indicator_report(s, period, profile) for s, period in wanted]
+
+    def per_month_trend(scope, months, profile, *, procedure=None):
+        return [indicator_report(scope, m, profile, procedure=procedure) for m in months]
+
+    def run(n: int, seed: int, units: list) -> tuple[list[float], int]:
+        rng = random.Random(seed)
+        fresh_connection()
+        dashboard.dashboard_data(PROVINCE_SCOPE, parse_period(year), profiles[0], access)  # warm up
+        lat, ranked = [], 0
+        for _ in range(n):
+            scope, period, profile = rng.choice(units), rng.choice(periods), rng.choice(profiles)
+            t, data = timed(dashboard.dashboard_data, scope, parse_period(period), profile, access)
+            lat.append(t)
+            ranked += len(data["ranking"])
+        return lat, ranked
+
+    print(f"## dashboard_data(scope, random month/quarter/year, both profiles), {len(scopes) - 1} units\n")
+    print("| path | scope | iterations | units ranked (mean) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    rows = []
+    for label, n, patches in (
+        ("grouped (today)", args.iterations, ()),
+        (
+            "one report per unit / month (before)",
+            args.old_iterations,
+            (
+                mock.patch.object(dashboard, "grouped_reports", per_unit_reports),
+                mock.patch.object(dashboard, "trend_reports", per_month_trend),
+            ),
+        ),
+    ):
+        if not n:
+            continue
+        with contextlib.ExitStack() as stack:
+            for patch in patches:
+                stack.enter_context(patch)
+            for which, units in (("province", [PROVINCE_SCOPE]), ("random unit", scopes[1:])):
+                lat, ranked = run(n, 766, units)
+                rows.append((label, which, lat, ranked))
+    for label, which, lat, ranked in rows:
+        print(
+            f"| {label} | {which} | {len(lat)} | {ranked / len(lat):.0f} | {statistics.median(lat) * 1000:.1f} | "
+            f"{pct(lat, 0.95) * 1000:.1f} | {pct(lat, 0.99) * 1000:.1f} | {max(lat) * 1000:.1f} |"
+        )
+
+
 def bench_duckdb(args, year: str) -> None:
-    # 3. Parquet export and DuckDB at national scale.
+    # 4. Parquet export and DuckDB at national scale.
     import duckdb
 
     from motcua.indicators.duckdb_report import duckdb_counts, source_sql

@@ -1,22 +1,25 @@
 """Everything a leader's dashboard view shows, as plain data (the page, Excel and PDF read it).
 
 Built from the selectors' reports (:func:`selectors.indicator_report`, ``compare_same_period``,
-``rank_units``), the drill-down filters (:mod:`.drilldown`) and the reform statistics
-(:mod:`.reform`); no figure is computed twice in different ways.
+``rank_units``; for many units or months at once :mod:`.grouped`, equal to them), the drill-down
+filters (:mod:`.drilldown`) and the reform statistics (:mod:`.reform`); no figure is computed
+twice in different ways.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from . import engine
 from .access import IndicatorAccess, ranking_scopes
 from .drilldown import DRILLS, worst_procedures
+from .grouped import grouped_reports, trend_reports
 from .periods import MONTH, Period, parse_period
 from .profiles import Profile
 from .reform import reform_report
-from .selectors import Scope, compare_same_period, rank_units
+from .selectors import Scope, compare_same_period, ranking_rows
 
-# A trend longer than this shows its last months only (a report per month).
+# A trend longer than this shows its last months only.
 MAX_TREND_MONTHS = 24
 
 
@@ -40,11 +43,11 @@ def _share(total, max_total):
 
 
 def trend(scope: Scope, period: Period, profile: Profile, *, procedure: str | None = None) -> list[dict]:
-    from .selectors import indicator_report
-
+    """One row per month of :func:`trend_months`: the month's report, all months read together
+    (:func:`.grouped.trend_reports`, a few grouped queries)."""
+    months = trend_months(period)
     rows = []
-    for month in trend_months(period):
-        r = indicator_report(scope, month, profile, procedure=procedure)
+    for month, r in zip(months, trend_reports(scope, months, profile, procedure=procedure), strict=True):
         on_time = next(
             (i for g in r["groups"] for i in g["indicators"] if i["code"] == "ON_TIME"),
             None,
@@ -83,7 +86,16 @@ def dashboard_data(
     with_ranking: bool = True,
 ) -> dict:
     """``{report, comparison, trend, ranking, worst, reform}`` for one dashboard view."""
-    comparison = compare_same_period(scope, period, profile, procedure=procedure)
+    ranking = []
+    if with_ranking and not procedure:
+        # The scope, the same period a year earlier and the units ranked: one scan of the rollups.
+        units = ranking_scopes(scope, access)
+        wanted = [(scope, period), (scope, period.previous_year()), *((u, period) for u in units)]
+        current, previous, *reports = grouped_reports(wanted, profile)
+        comparison = engine.compare_reports(current, previous)
+        ranking = ranking_rows(units, reports)
+    else:
+        comparison = compare_same_period(scope, period, profile, procedure=procedure)
     report = comparison["current"]
     changes = {g["code"]: g for g in comparison["groups"]}
     for g in report["groups"]:
@@ -93,9 +105,6 @@ def dashboard_data(
         g["share"] = _share(g["score"], g["max_score"])
         annotate_drills(g)
     report["share"] = _share(report["total"], report["max_total"])
-    ranking = []
-    if with_ranking and not procedure:
-        ranking = rank_units(ranking_scopes(scope, access), period, profile)
     return {
         "scope": scope,
         "period": period,

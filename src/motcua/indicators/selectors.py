@@ -281,6 +281,26 @@ def _rollup_dossier_counts(
     qs = Rollup.objects.filter(inside | before).filter(scope.dossier_q())
     if procedure:
         qs = qs.filter(procedure_version__procedure__code=procedure)
+    inside_sums, before_sums, set_sums = rollup_columns(profile)
+    agg = {f"s_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
+    agg.update({f"s_{k}": Sum(col, filter=before) for k, col in before_sums.items()})
+    agg.update({f"p_{k}": Sum(col, filter=inside) for k, col in set_sums.items()})
+    c = dict.fromkeys([*inside_sums, *before_sums], 0)
+    sets: dict[str, set[int]] = {k: set() for k in set_sums}
+    rows = qs.values("procedure_version__procedure_id").annotate(**agg).order_by()
+    for row in rows:
+        for k in c:
+            c[k] += row[f"s_{k}"] or 0
+        for k in sets:
+            if row[f"p_{k}"]:
+                sets[k].add(row["procedure_version__procedure_id"])
+    return rollup_pairs(c), sets
+
+
+def rollup_columns(profile: Profile) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The rollup counters read for ``profile``: ``(inside, before, sets)``, each a map from a
+    count name to a column — summed over the period, summed over every day before its end, and
+    the per-procedure flags of the catalogue counts (shared with :mod:`.grouped`)."""
     orig = profile.params["extension_due"] != "current"
     online = "online_e_ok" if profile.params["online_requires_e_result"] else "online"
     inside_sums = {
@@ -310,21 +330,13 @@ def _rollup_dossier_counts(
         "b_oot_stop": "oot_orig_stop" if orig else "oot_stop",
     }
     set_sums = {"online": "online", "paid": "paid_any", "synced": "synced", "citizen": "citizen"}
-    agg = {f"s_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
-    agg.update({f"s_{k}": Sum(col, filter=before) for k, col in before_sums.items()})
-    agg.update({f"p_{k}": Sum(col, filter=inside) for k, col in set_sums.items()})
-    c = dict.fromkeys([*inside_sums, *before_sums], 0)
-    sets: dict[str, set[int]] = {k: set() for k in set_sums}
-    rows = qs.values("procedure_version__procedure_id").annotate(**agg).order_by()
-    for row in rows:
-        for k in c:
-            c[k] += row[f"s_{k}"] or 0
-        for k in sets:
-            if row[f"p_{k}"]:
-                sets[k].add(row["procedure_version__procedure_id"])
-    c["open"] = c["b_received"] - c["b_open_stop"]
-    c["open_on_time"] = c["b_oot_start"] - c["b_oot_stop"]
-    return _dossier_pairs(c), sets
+    return inside_sums, before_sums, set_sums
+
+
+def rollup_pairs(c: dict) -> dict:
+    """The indicator pairs from the rollup sums of :func:`rollup_columns` (inside and before)."""
+    c = {**c, "open": c["b_received"] - c["b_open_stop"], "open_on_time": c["b_oot_start"] - c["b_oot_stop"]}
+    return _dossier_pairs(c)
 
 
 def _versions(period: Period):
@@ -365,24 +377,7 @@ def _catalog_counts(
             "synced": Q(Exists(in_period.filter(synced=True))),
             "citizen": Q(Exists(in_period.filter(connected))),
         }
-    online = ~Q(online_level=ProcedureVersion.OnlineLevel.NONE)
-    # 766 indicator 4.5a: TTHC whose target persons are Vietnamese citizens, overseas Vietnamese or
-    # foreigners (matched on the published text).
-    citizens = (
-        Q(target_persons__icontains="công dân")
-        | Q(target_persons__icontains="định cư")
-        | Q(target_persons__icontains="nước ngoài")
-    )
-    fee = Q(fee_bearing=True)
-    complete = (
-        ~Q(name="")
-        & ~Q(steps_text="")
-        & ~Q(target_persons="")
-        & ~Q(implementing_agency_text="")
-        & ~Q(legal_basis="")
-        & Q(Exists(Component.objects.filter(case__version_id=OuterRef("pk"))))
-        & Q(Exists(ProcedureCase.objects.filter(version_id=OuterRef("pk"), legal_direct_value__isnull=False)))
-    )
+    online, fee, complete, citizens = (catalog_q()[k] for k in ("online", "fee", "complete", "citizens"))
     c = versions.aggregate(
         tthc=Count("pk"),
         online=Count("pk", filter=online),
@@ -394,6 +389,32 @@ def _catalog_counts(
         for_citizens=Count("pk", filter=citizens),
         citizens_connected=Count("pk", filter=citizens & has["citizen"]),
     )
+    return catalog_pairs(c)
+
+
+def catalog_q() -> dict[str, Q]:
+    """The per-version conditions of the catalogue counts (shared with :mod:`.grouped`)."""
+    # 766 indicator 4.5a: TTHC whose target persons are Vietnamese citizens, overseas Vietnamese or
+    # foreigners (matched on the published text).
+    citizens = (
+        Q(target_persons__icontains="công dân")
+        | Q(target_persons__icontains="định cư")
+        | Q(target_persons__icontains="nước ngoài")
+    )
+    complete = (
+        ~Q(name="")
+        & ~Q(steps_text="")
+        & ~Q(target_persons="")
+        & ~Q(implementing_agency_text="")
+        & ~Q(legal_basis="")
+        & Q(Exists(Component.objects.filter(case__version_id=OuterRef("pk"))))
+        & Q(Exists(ProcedureCase.objects.filter(version_id=OuterRef("pk"), legal_direct_value__isnull=False)))
+    )
+    online = ~Q(online_level=ProcedureVersion.OnlineLevel.NONE)
+    return {"online": online, "fee": Q(fee_bearing=True), "complete": complete, "citizens": citizens}
+
+
+def catalog_pairs(c: dict) -> dict:
     return {
         "ONLINE_TTHC": _pair(c["online"], c["tthc"]),
         "ONLINE_SERVICE_USED": _pair(c["online_used"], c["online"]),
@@ -404,24 +425,37 @@ def _catalog_counts(
     }
 
 
-def _publication_counts(period: Period, procedure: str | None) -> dict:
-    """Per TTHC (one count per period; any late publication makes the period late)."""
+def publication_decisions(first: dt.date, last: dt.date, procedure: str | None) -> list[tuple[int, object]]:
+    """``(procedure id, decision)`` for the decisions signed in ``[first, last]`` that publish a
+    version or abolish a procedure (two queries)."""
     versions = ProcedureVersion.objects.filter(
-        decision__signed_on__gte=period.first, decision__signed_on__lte=period.last
+        decision__signed_on__gte=first, decision__signed_on__lte=last
     ).select_related("decision")
     abolished = Procedure.objects.filter(
-        abolished_by__signed_on__gte=period.first, abolished_by__signed_on__lte=period.last
+        abolished_by__signed_on__gte=first, abolished_by__signed_on__lte=last
     ).select_related("abolished_by")
     if procedure:
         versions = versions.filter(procedure__code=procedure)
         abolished = abolished.filter(code=procedure)
+    return [(v.procedure_id, v.decision) for v in versions] + [(p.pk, p.abolished_by) for p in abolished]
+
+
+def _publication_counts(
+    period: Period,
+    procedure: str | None,
+    *,
+    signed: list[tuple[int, object]] | None = None,
+    calendar=None,
+) -> dict:
+    """Per TTHC (one count per period; any late publication makes the period late). ``signed``:
+    :func:`publication_decisions` of the period, and ``calendar``, already read."""
+    if signed is None:
+        signed = publication_decisions(period.first, period.last, procedure)
     decisions: dict[int, list] = {}
-    for v in versions:
-        decisions.setdefault(v.procedure_id, []).append(v.decision)
-    for p in abolished:
-        decisions.setdefault(p.pk, []).append(p.abolished_by)
+    for procedure_id, decision in signed:
+        decisions.setdefault(procedure_id, []).append(decision)
     # One calendar for all the dates (PublicationDecision's own methods read it once per call).
-    calendar = get_calendar()
+    calendar = calendar or get_calendar()
     one = dt.timedelta(days=1)
 
     def working_days(a: dt.date, b: dt.date) -> int:  # in (a, b], as catalog.models does
@@ -472,19 +506,24 @@ def assemble_counts(
     dossier_counts: dict,
     *,
     procedure_sets: dict[str, set[int]] | None = None,
+    catalog: dict | None = None,
+    publication: dict | None = None,
 ) -> dict:
-    """The dossier pairs (from facts, rollups or DuckDB) plus the catalog and publication counts."""
+    """The dossier pairs (from facts, rollups or DuckDB) plus the catalog and publication counts
+    (``catalog``/``publication``: already computed, by :mod:`.grouped`)."""
     counts: dict = {code: None for code in MISSING_SOURCES}
     counts.update(dossier_counts)
     citizen_known = counts.pop("_citizen_known")
-    catalog = _catalog_counts(scope, period, procedure, procedure_sets=procedure_sets)
+    if catalog is None:
+        catalog = _catalog_counts(scope, period, procedure, procedure_sets=procedure_sets)
+    catalog = dict(catalog)
     if not citizen_known:  # no dossier records the fact: not computable, not 0
         catalog["CITIZEN_DATA_CONNECTED_FORMALITY"] = _pair(
             None, catalog["CITIZEN_DATA_CONNECTED_FORMALITY"]["denominator"]
         )
     counts.update(catalog)
     if scope.kind == PROVINCE:
-        counts.update(_publication_counts(period, procedure))
+        counts.update(publication if publication is not None else _publication_counts(period, procedure))
     return counts
 
 
@@ -497,6 +536,13 @@ def indicator_report(
     if profile is None or isinstance(profile, str):
         profile = get_profile(profile or "dvcqg-2026")
     counts = indicator_counts(scope, period, profile, procedure=procedure)
+    return report_from_counts(scope, period, profile, counts, procedure=procedure)
+
+
+def report_from_counts(
+    scope: Scope, period: Period, profile: Profile, counts: dict, *, procedure: str | None = None
+) -> dict:
+    """The scoring of :func:`indicator_report`, for counts already assembled (:mod:`.grouped`)."""
     report = engine.compute_report(
         profile, counts, unit=scope.label, period=period.label, scope_kind=scope.kind
     )
@@ -518,14 +564,21 @@ def compare_same_period(
 
 def rank_units(scopes: list[Scope], period: Period | str, profile: Profile | str | None = None) -> list[dict]:
     """Units ranked by ``total / max_total`` (the share of the points they could be scored on),
-    then by total; units with nothing computable come last. Two queries per unit."""
+    then by total; units with nothing computable come last. A handful of grouped queries for all
+    the units together (:func:`.grouped.scope_reports`), whatever their number."""
+    from .grouped import scope_reports
+
     if isinstance(period, str):
         period = parse_period(period)
     if profile is None or isinstance(profile, str):
         profile = get_profile(profile or "dvcqg-2026")
+    return ranking_rows(scopes, scope_reports(scopes, period, profile))
+
+
+def ranking_rows(scopes: list[Scope], reports: list[dict]) -> list[dict]:
+    """The ranking of :func:`rank_units` from one report per scope (in the same order)."""
     rows = []
-    for scope in scopes:
-        r = indicator_report(scope, period, profile)
+    for scope, r in zip(scopes, reports, strict=True):
         share = r["total"] / r["max_total"] if r["total"] is not None and r["max_total"] else None
         rows.append(
             {

@@ -29,9 +29,10 @@ from django.db.models.functions import Coalesce
 
 from motcua.dossiers.models import Channel, Dossier, PortalOutcome
 
+from . import rollups
 from .periods import Period
 from .profiles import Profile
-from .selectors import Scope, on_time_q
+from .selectors import Scope, on_time_q, rollup_pairs_by_version
 
 NUMERATOR, DENOMINATOR, REST = "numerator", "denominator", "rest"
 PARTS = (NUMERATOR, DENOMINATOR, REST)
@@ -234,23 +235,40 @@ def dossier_row(d: Dossier) -> dict:
     }
 
 
+# Sub-indicators whose per-procedure pair the rollups give exactly as the dossier filters do.
+_ROLLUP_WORST = frozenset(
+    {
+        "ON_TIME",
+        "DOSSIER_SYNC",
+        "ONLINE_DOSSIER",
+        "PAYMENT_DOSSIER",
+        "ORIGINAL_RESULT_AVAILABLE",
+        "SO_HOA_GIAY_TO_GIAI_QUYET",
+    }
+)
+
+
 def worst_procedures(
     scope: Scope, period: Period, profile: Profile, *, limit: int = 10, indicator: str = "ON_TIME"
 ) -> list[dict]:
     """Procedures with the lowest share of ``indicator`` (default ON_TIME) in the scope and period,
-    then the most dossiers left out of the numerator; one aggregate query."""
-    den, num = indicator_filters(indicator, period, profile)
-    rows = (
-        _base(scope, None)
-        .filter(den)
-        .values("procedure_version__procedure__code")
-        .annotate(
-            name=Max("procedure_version__name"),
-            denominator=Count("pk"),
-            numerator=Count("pk", filter=num),
+    then the most dossiers left out of the numerator; one aggregate query (over the rollups when
+    they serve the report, else over the dossiers)."""
+    if indicator in _ROLLUP_WORST and rollups.current_source() != "facts":
+        rows = _worst_from_rollups(scope, period, profile, indicator)
+    else:
+        den, num = indicator_filters(indicator, period, profile)
+        rows = (
+            _base(scope, None)
+            .filter(den)
+            .values("procedure_version__procedure__code")
+            .annotate(
+                name=Max("procedure_version__name"),
+                denominator=Count("pk"),
+                numerator=Count("pk", filter=num),
+            )
+            .order_by()
         )
-        .order_by()
-    )
     out = []
     for r in rows:
         d, n = r["denominator"], r["numerator"]
@@ -266,3 +284,25 @@ def worst_procedures(
         )
     out.sort(key=lambda x: (x["ratio"] if x["ratio"] is not None else 2, -x["rest"], x["procedure"]))
     return [r for r in out if r["rest"] > 0][:limit]
+
+
+def _worst_from_rollups(scope: Scope, period: Period, profile: Profile, indicator: str) -> list[dict]:
+    """The rows of the dossier query above, from :func:`selectors.rollup_pairs_by_version`: per
+    procedure code, the summed pair and the greatest version name among versions counted."""
+    from motcua.catalog.models import ProcedureVersion
+
+    pairs = {
+        pk: p[indicator]
+        for pk, p in rollup_pairs_by_version(scope, period, profile).items()
+        if p[indicator]["denominator"]
+    }
+    names = ProcedureVersion.objects.filter(pk__in=list(pairs)).values_list("pk", "procedure__code", "name")
+    by_code: dict[str, dict] = {}
+    for pk, code, name in names:
+        row = by_code.setdefault(
+            code, {"procedure_version__procedure__code": code, "name": name, "denominator": 0, "numerator": 0}
+        )
+        row["name"] = max(row["name"], name)
+        row["denominator"] += pairs[pk]["denominator"]
+        row["numerator"] += pairs[pk]["numerator"]
+    return list(by_code.values())

@@ -297,6 +297,26 @@ def _rollup_dossier_counts(
     return rollup_pairs(c), sets
 
 
+def rollup_pairs_by_version(scope: Scope, period: Period, profile: Profile) -> dict[int, dict]:
+    """The dossier indicator pairs per procedure version (rollups; one query grouped by version):
+    what :func:`_rollup_dossier_counts` sums, kept apart for the worst-procedures list."""
+    first, end = period.first, period.last + dt.timedelta(days=1)
+    inside = rollups.days_q(first, end)
+    before = rollups.days_q(None, end)
+    inside_sums, before_sums, _ = rollup_columns(profile)
+    agg = {f"s_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
+    agg.update({f"s_{k}": Sum(col, filter=before) for k, col in before_sums.items()})
+    rows = (
+        Rollup.objects.filter(inside | before)
+        .filter(scope.dossier_q())
+        .values("procedure_version_id")
+        .annotate(**agg)
+        .order_by()
+    )
+    keys = [*inside_sums, *before_sums]
+    return {r["procedure_version_id"]: rollup_pairs({k: r[f"s_{k}"] or 0 for k in keys}) for r in rows}
+
+
 def rollup_columns(profile: Profile) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The rollup counters read for ``profile``: ``(inside, before, sets)``, each a map from a
     count name to a column — summed over the period, summed over every day before its end, and

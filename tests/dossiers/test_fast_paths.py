@@ -364,3 +364,48 @@ def test_the_fast_instance_builder_gives_what_from_db_gives(receive, officer):
     finally:
         post_init.disconnect(listener, sender=Dossier)
     assert seen == [again]
+
+
+def test_first_resolving_agency_is_the_first_candidate_in_every_shape(db):
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.catalog.selectors import resolving_agency_candidates
+    from motcua.dossiers.selectors import first_resolving_agency
+    from motcua.org.models import AdministrativeUnit, Agency
+
+    from .factories import AgencyFactory, ProcedureVersionFactory
+
+    province = AdministrativeUnit.objects.create(code="96", name="Tỉnh Cà Mau", level=1)
+    communes = [
+        AdministrativeUnit.objects.create(code=f"3200{i}", name=f"Xã {i}", level=3, parent=province)
+        for i in range(3)
+    ]
+    for i, unit in enumerate(communes[:2]):
+        AgencyFactory(ident_code=f"000.00.{40 + i}.H12", kind=Agency.Kind.PEOPLES_COMMITTEE, admin_unit=unit)
+        AgencyFactory(
+            ident_code=f"000.00.{50 + i}.H12",
+            kind=Agency.Kind.VERTICAL,
+            name=f"Công an xã {i}",
+            admin_unit=unit,
+        )
+    named = [AgencyFactory(ident_code=code) for code in ("000.00.20.H12", "000.00.11.H12")]
+    pc = ProcedureVersionFactory(competent_at_commune=True)
+    police = ProcedureVersionFactory(
+        competent_at_commune=True, competent_agency_kind=ProcedureVersion.CompetentKind.POLICE
+    )
+    listed = ProcedureVersionFactory(competent_at_commune=False)
+    listed.agencies.set(named)
+    empty = ProcedureVersionFactory(competent_at_commune=False)
+    seen = set()
+    for version in (pc, police, listed, empty):
+        for unit in (None, *communes):
+            expected = resolving_agency_candidates(version, admin_unit=unit).first()
+            assert first_resolving_agency(version, unit) == expected, (version, unit)
+            assert first_resolving_agency(version, getattr(unit, "pk", None)) == expected
+            seen.add(expected)
+    assert {a.ident_code for a in seen if a} >= {
+        "000.00.40.H12",
+        "000.00.41.H12",
+        "000.00.50.H12",
+        "000.00.11.H12",
+    }
+    assert None in seen  # the commune without agencies, the version without any

@@ -75,7 +75,9 @@ def resolving_agency_candidates(
             kind = Q(kind=Agency.Kind.PEOPLES_COMMITTEE)
         where = Q(admin_unit=admin_unit) if admin_unit is not None else Q(admin_unit__level=3)
         return Agency.objects.filter(current & kind & where).order_by("ident_code")
-    return version.agencies.filter(current).order_by("ident_code")
+    # As version.agencies.filter(current) (the same join), by id, so that a compiled form of this
+    # query can bind the version (dossiers.selectors.first_resolving_agency).
+    return Agency.objects.filter(current, procedure_versions=version.pk).order_by("ident_code")
 
 
 def cut_statistics() -> dict:

@@ -157,6 +157,8 @@ _SENTINEL_CODE = "dossier-code-placeholder-5b0c9e"
 _SENTINEL_USER = -7_654_321_987
 _SENTINEL_DAY = dt.date(1901, 2, 3)
 _SENTINEL_DOSSIER = -7_654_321_988
+_SENTINEL_UNIT = -7_654_321_989
+_SENTINEL_VERSION = -7_654_321_990
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,10 @@ class CompiledLookup:
                 self.slots.append(("on", None))
             elif value == _SENTINEL_DOSSIER:
                 self.slots.append(("dossier", None))
+            elif value == _SENTINEL_UNIT:
+                self.slots.append(("unit", None))
+            elif value == _SENTINEL_VERSION:
+                self.slots.append(("version", None))
             else:
                 self.slots.append(("const", value))
         if {name for name, _ in self.slots} - {"const"} != binds:
@@ -391,13 +397,47 @@ def counter_units_for(user, *, on: dt.date | None = None) -> list[Agency]:
     return [a for role, a in staff_roles(user, on=on) if role == receiving and a.kind == Agency.Kind.ONE_STOP]
 
 
+def first_resolving_agency(version, admin_unit=None) -> Agency | None:
+    """``resolving_agency_candidates(version, admin_unit=admin_unit).first()``, through a query
+    compiled once per shape (commune People's Committee / police / named agencies; with or
+    without a unit): the reception runs it for every dossier whose agency the caller left open."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    from motcua.catalog.models import ProcedureVersion
+    from motcua.catalog.selectors import resolving_agency_candidates
+
+    unit_id = getattr(admin_unit, "pk", admin_unit)
+    commune = bool(version.competent_at_commune)
+    key = (
+        DEFAULT_DB_ALIAS,
+        connections[DEFAULT_DB_ALIAS].vendor,
+        commune,
+        version.competent_agency_kind if commune else "",
+        unit_id is None,
+    )
+    found = _compiled_agency.get(key)
+    if found is None:
+        probe = ProcedureVersion(
+            pk=_SENTINEL_VERSION,
+            competent_at_commune=commune,
+            competent_agency_kind=version.competent_agency_kind,
+        )
+        qs = resolving_agency_candidates(probe, admin_unit=_SENTINEL_UNIT if unit_id is not None else None)[
+            :1
+        ]
+        binds = ({"unit"} if unit_id is not None else set()) if commune else {"version"}
+        found = _compiled_agency[key] = CompiledLookup(qs, binds=binds)
+    return found.get(unit=unit_id, version=version.pk)
+
+
+_compiled_agency: dict[tuple, CompiledLookup] = {}
+
+
 def resolving_agency_for(version, *, commune=None, fallback_unit=None) -> Agency | None:
     """The competent agency of a dossier of ``version``: for a commune-level procedure the
     People's Committee (or police) of ``commune``, else of ``fallback_unit`` (the applicant's or
     the receiving unit's administrative unit); otherwise the first agency named on the version.
     Whether a commune other than the receiving unit's is allowed (non-boundary reception) is the
     service's rule, not this selector's."""
-    from motcua.catalog.selectors import resolving_agency_candidates
-
     admin_unit = (commune or fallback_unit) if version.competent_at_commune else None
-    return resolving_agency_candidates(version, admin_unit=admin_unit).first()
+    return first_resolving_agency(version, admin_unit)

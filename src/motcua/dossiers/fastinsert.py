@@ -1,0 +1,68 @@
+"""Insert a new model row through an INSERT built once per model and database (the reception's
+hot path: the dossier and its action row).
+
+``Model.save()`` on a new instance compiles its ``INSERT`` every time: for the 75-column dossier
+that is about a third of a reception's Python time (docs/benchmarks.md, "Dossier submission").
+:class:`CompiledInsert` does what ``save()`` does for a new row of a plain model, in the same
+order — ``pre_save``, the related objects' ids, each field's ``pre_save(add=True)`` and
+``get_db_prep_save``, one ``INSERT … RETURNING id``, the instance marked as saved, ``post_save``
+with ``created=True`` — with the SQL text kept. Models it cannot serve exactly (multi-table
+inheritance, columns returned by the database other than the key, fields with their own SQL
+placeholder) are refused when the inserter is built, so a later model change fails loudly in
+the tests instead of writing a different row. ``tests/dossiers/test_fastinsert.py`` compares the
+rows and the signals with ``save()``.
+"""
+
+from __future__ import annotations
+
+from django.db import connections
+from django.db.models.signals import post_save, pre_save
+
+
+class CompiledInsert:
+    def __init__(self, model) -> None:
+        meta = model._meta
+        if meta.parents or meta.proxy or [f.attname for f in meta.db_returning_fields] != [meta.pk.attname]:
+            raise TypeError(f"{model.__name__}: not a plain model with a database-generated key only")
+        self.model = model
+        self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+        if any(hasattr(f, "get_placeholder") for f in self.fields):
+            raise TypeError(f"{model.__name__}: a field has its own SQL placeholder")
+        self._sql: dict[str, tuple[str, bool]] = {}
+
+    def _statement(self, connection) -> tuple[str, bool]:
+        found = self._sql.get(connection.alias)
+        if found is None:
+            meta, qn = self.model._meta, connection.ops.quote_name
+            table = qn(meta.db_table)
+            sql = (
+                f"INSERT INTO {table} ({', '.join(qn(f.column) for f in self.fields)}) "
+                f"VALUES ({', '.join(['%s'] * len(self.fields))})"
+            )
+            returning = connection.features.can_return_columns_from_insert
+            if returning:
+                sql += f" RETURNING {table}.{qn(meta.pk.column)}"
+            found = self._sql[connection.alias] = (sql, returning)
+        return found
+
+    def insert(self, obj, using: str = "default"):
+        """Insert ``obj`` (a new instance of the model) as ``obj.save()`` would; returns it."""
+        model, meta = self.model, self.model._meta
+        if type(obj) is not model or not obj._state.adding or obj.pk is not None:
+            raise ValueError("CompiledInsert takes a new, unsaved instance of its own model")
+        connection = connections[using]
+        pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
+        obj._prepare_related_fields_for_save(operation_name="save")
+        sql, returning = self._statement(connection)
+        params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in self.fields]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if returning:
+                pk = cursor.fetchone()[0]
+            else:
+                pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+        setattr(obj, meta.pk.attname, pk)
+        obj._state.adding = False
+        obj._state.db = using
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+        return obj

@@ -93,3 +93,36 @@ def test_refuses_what_it_cannot_insert_exactly():
     d = DossierFactory()
     with pytest.raises(ValueError):
         CompiledInsert(Dossier).insert(d)  # already saved
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_insert_many_writes_what_bulk_create_writes(count, tmp_path, settings):
+    from django.core.files.base import ContentFile
+
+    from motcua.dossiers.models import DossierComponent
+
+    settings.MEDIA_ROOT = tmp_path
+    d = DossierFactory()
+
+    def papers():
+        return [
+            DossierComponent(
+                dossier=d,
+                name=f"Giấy {i}",
+                originals=1,
+                copies=i,
+                file=ContentFile(b"%PDF-1.4 x", name=f"g{i}.pdf"),
+            )
+            for i in range(count)
+        ]
+
+    fast = CompiledInsert(DossierComponent).insert_many(papers())
+    slow = DossierComponent.objects.bulk_create(papers())
+    assert all(p.pk and not p._state.adding for p in fast)
+    assert len({p.pk for p in fast + slow}) == 2 * count
+    for a, b in zip(fast, slow, strict=True):
+        ra, rb = _row(DossierComponent, a.pk), _row(DossierComponent, b.pk)
+        assert (
+            ra.pop("file").split("/")[-1][:2] == rb.pop("file").split("/")[-1][:2]
+        )  # stored, names may differ
+        assert ra == rb

@@ -30,29 +30,65 @@ class CompiledInsert:
             raise TypeError(f"{model.__name__}: a field has its own SQL placeholder")
         self._sql: dict[str, tuple[str, bool]] = {}
 
-    def _statement(self, connection) -> tuple[str, bool]:
-        found = self._sql.get(connection.alias)
+    def _statement(self, connection, rows: int = 1) -> tuple[str, bool]:
+        found = self._sql.get((connection.alias, rows))
         if found is None:
             meta, qn = self.model._meta, connection.ops.quote_name
             table = qn(meta.db_table)
+            one = f"({', '.join(['%s'] * len(self.fields))})"
             sql = (
                 f"INSERT INTO {table} ({', '.join(qn(f.column) for f in self.fields)}) "
-                f"VALUES ({', '.join(['%s'] * len(self.fields))})"
+                f"VALUES {', '.join([one] * rows)}"
             )
-            returning = connection.features.can_return_columns_from_insert
+            returning = connection.features.can_return_rows_from_bulk_insert or (
+                rows == 1 and connection.features.can_return_columns_from_insert
+            )
             if returning:
                 sql += f" RETURNING {table}.{qn(meta.pk.column)}"
-            found = self._sql[connection.alias] = (sql, returning)
+            found = self._sql[(connection.alias, rows)] = (sql, returning)
         return found
+
+    def insert_many(self, objs: list, using: str = "default") -> list:
+        """``bulk_create(objs)`` for a few new instances (no signals, as ``bulk_create``): one
+        ``INSERT … VALUES (…), (…) RETURNING id`` whose text is kept per number of rows."""
+        if not objs:
+            return objs
+        meta = self.model._meta
+        for obj in objs:
+            if type(obj) is not self.model or not obj._state.adding or obj.pk is not None:
+                raise ValueError("CompiledInsert takes new, unsaved instances of its own model")
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+        connection = connections[using]
+        sql, returning = self._statement(connection, len(objs))
+        if not returning:  # a backend without RETURNING on multi-row inserts: one row at a time
+            return [self._insert_row(obj, connection, using) for obj in objs]
+        params = [
+            f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
+            for obj in objs
+            for f in self.fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        for obj, pk in zip(objs, ids, strict=True):
+            setattr(obj, meta.pk.attname, pk)
+            obj._state.adding = False
+            obj._state.db = using
+        return objs
 
     def insert(self, obj, using: str = "default"):
         """Insert ``obj`` (a new instance of the model) as ``obj.save()`` would; returns it."""
-        model, meta = self.model, self.model._meta
+        model = self.model
         if type(obj) is not model or not obj._state.adding or obj.pk is not None:
             raise ValueError("CompiledInsert takes a new, unsaved instance of its own model")
-        connection = connections[using]
         pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
         obj._prepare_related_fields_for_save(operation_name="save")
+        self._insert_row(obj, connections[using], using)
+        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+        return obj
+
+    def _insert_row(self, obj, connection, using: str):
+        meta = self.model._meta
         sql, returning = self._statement(connection)
         params = [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in self.fields]
         with connection.cursor() as cursor:
@@ -64,5 +100,4 @@ class CompiledInsert:
         setattr(obj, meta.pk.attname, pk)
         obj._state.adding = False
         obj._state.db = using
-        post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
         return obj

@@ -431,7 +431,7 @@ def _create(
     _INSERT_DOSSIER.insert(dossier)
     for f in files:
         f.dossier = dossier
-    DossierComponent.objects.bulk_create(files)
+    _INSERT_PAPERS.insert_many(files)
     _log(
         dossier=dossier,
         row=row,
@@ -833,6 +833,7 @@ _HANDLERS: dict[str, Handler] = {
 # signals as save()).
 _INSERT_DOSSIER = CompiledInsert(Dossier)
 _INSERT_ACTION = CompiledInsert(DossierAction)
+_INSERT_PAPERS = CompiledInsert(DossierComponent)
 
 
 def _log(

@@ -4,14 +4,15 @@ Set-up (idempotent, resumable): ``migrate``, the Cà Mau demo, then N realistic 
 1,000,000) bulk-loaded with COPY in chunks of 100,000, one transaction per chunk (a killed load
 resumes at the next chunk), with their action rows, codes and code counters; then ANALYZE.
 
-Measured, in the same run, with worker threads that each hold their own connection:
+Measured, in the same run, with N workers that each hold their own connection — forked processes
+by default, as a WSGI server's worker processes (``--mode thread``: threads of one process):
 
 1. submission, open loop: ``dossier_receive(...)`` at a fixed arrival rate (default 50/s);
    latency from the scheduled arrival to the commit;
-2. submission, closed loop: the service as fast as N threads go (with two components); the
+2. submission, closed loop: the service as fast as N workers go (with two components); the
    same with other apps' ``pre_save``/``post_save`` receivers on ``Dossier``/``DossierAction``
    off (:class:`OtherAppsReceiversOff`); then bare psycopg writing the rows the service writes
-   (code-counter upsert, dossier, component rows, action row; one transaction), same threads;
+   (code-counter upsert, dossier, component rows, action row; one transaction), same workers;
 3. look-up by code, closed loop: ``dossier_by_code(code)`` and ``dossier_by_code`` + the action
    history (``dossier_history_list(d)``, as ``GET /api/v1/dossiers/{code}``), against bare
    ``SELECT * … WHERE code = %s``, against the very SQL ``dossier_by_code`` sends (same rows and
@@ -24,7 +25,7 @@ of the test suite.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/motcua_bench \\
         .venv/bin/python bench/bench_dossiers.py [--dossiers 1000000] [--seconds 20] [--rate 50]
-        [--threads 4] [--variants] [--prepared] [--load-only] [--profile receive|lookup]
+        [--workers 4] [--mode process|thread] [--variants] [--prepared] [--load-only] [--profile receive|lookup]
 
 Smoke check (a few seconds of load, ~1 minute in all), on its own database:
 
@@ -37,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
 import os
 import platform
 import random
@@ -217,20 +217,27 @@ def reception_moments(world: World, n: int) -> list[dt.datetime]:
     return sorted(_working_moment(world, rng, rng.choice(world.days)) for _ in range(n))
 
 
-def make_row(world: World, rng: random.Random, received: dt.datetime, now: dt.datetime) -> dict:
-    """One dossier as column → value (plus ``_prefix``), as the services would have left it."""
-    from motcua.dossiers.facts import legal_outcome, portal_outcome
+def base_row(
+    world: World,
+    case,
+    channel: str,
+    centre,
+    resolver,
+    unit,
+    app: dict,
+    received: dt.datetime,
+    submitted: dt.datetime,
+) -> dict:
+    """The columns a reception fills (rules snapshot, applicant, units, moments, due and step due
+    through the worktime engine), shared by the bulk load and the bare insert."""
     from motcua.worktime.engine import add_time
 
     cal, hours = world.calendar, world.hours
-    case, channel, centre, resolver, unit = world.pick(rng)
-    submitted = received - dt.timedelta(minutes=rng.randrange(30, 600)) if channel == "online" else received
     _legal, applied = case.limits("online" if channel == "online" else "direct")
     due = add_time(received, applied.value, applied.unit, cal, hours)
     step = world.first_step.get(case.pk)
     step_due = add_time(received, step.budget_value, step.budget_unit, cal, hours) if step else None
-    app = applicant(rng, unit)
-    row = {
+    return {
         "procedure_version_id": case.version_id,
         "case_id": case.pk,
         "limit_value": applied.value,
@@ -252,18 +259,32 @@ def make_row(world: World, rng: random.Random, received: dt.datetime, now: dt.da
         "receiving_unit_id": centre.pk,
         "resolving_agency_id": resolver.pk,
         "submitted_at": submitted,
-        "acceptance_due_at": add_time(submitted, 8, "working_hours", cal, hours)
-        if channel == "online"
-        else None,
         "received_at": received,
         "due_at": due,
         "original_due_at": due,
         "current_step": 1,
         "step_due_at": step_due,
         "is_online": channel == "online",
-        "digitized": rng.random() < 0.8,
-        "_prefix": resolver.ident_code,
     }
+
+
+def make_row(world: World, rng: random.Random, received: dt.datetime, now: dt.datetime) -> dict:
+    """One dossier as column → value (plus ``_prefix``), as the services would have left it."""
+    from motcua.dossiers.facts import legal_outcome, portal_outcome
+    from motcua.worktime.engine import add_time
+
+    case, channel, centre, resolver, unit = world.pick(rng)
+    submitted = received - dt.timedelta(minutes=rng.randrange(30, 600)) if channel == "online" else received
+    app = applicant(rng, unit)
+    row = base_row(world, case, channel, centre, resolver, unit, app, received, submitted)
+    due = row["due_at"]
+    row.update(
+        acceptance_due_at=add_time(submitted, 8, "working_hours", world.calendar, world.hours)
+        if channel == "online"
+        else None,
+        digitized=rng.random() < 0.8,
+        _prefix=resolver.ident_code,
+    )
     span = due - received
     r = rng.random()
     if due < now - dt.timedelta(days=2) and r < 0.97:
@@ -432,7 +453,7 @@ def load(db_url: str, n: int) -> float:
         return 0.0
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("demo", "--no-history", stdout=open(os.devnull, "w"))  # noqa: SIM115
     connection.close()
     world = World()
     moments = reception_moments(world, n)
@@ -574,98 +595,123 @@ class Result:
         )
 
 
-def closed_loop(name: str, threads: int, seconds: float, make_worker) -> Result:
-    """Each thread runs ``op()`` (from ``make_worker(i)`` → (op, close)) until the deadline;
-    the clock starts once every thread is warm (connection open, one op done)."""
-    lats: list[list[float]] = [[] for _ in range(threads)]
-    errors = [0] * threads
-    barrier = threading.Barrier(threads + 1)
-    go = threading.Event()
-    box = {}
+# How the workers run: ``process`` (default; forked processes, each with its own connection, as a
+# WSGI server's worker processes) or ``thread`` (threads of this process, which share one GIL).
+WORKERS = {"mode": "process"}
+
+
+def _run(n: int, body) -> tuple[list[float], int, float, float]:
+    """Run ``body(i, sync) → (latencies, errors)`` in ``n`` workers (see :data:`WORKERS`) and
+    return (all latencies, errors, start, end). ``sync`` has ``ready()`` (called once warm),
+    ``t0`` (a shared float, set by the parent when every worker is ready) and ``next()`` (a
+    shared counter for the open loop)."""
+    import multiprocessing as mp
+
+    fork = WORKERS["mode"] == "process"
+    if fork:
+        from django.db import connections
+
+        connections.close_all()  # a forked child must not share the parent's socket
+        ctx = mp.get_context("fork")
+        barrier, t0, counter = ctx.Barrier(n + 1), ctx.Value("d", 0.0), ctx.Value("q", 0)
+        out = ctx.Queue()
+    else:
+        barrier, t0, counter = threading.Barrier(n + 1), mp.Value("d", 0.0), mp.Value("q", 0)
+        out = None
+    results: list = []
+
+    class Sync:
+        def ready(self) -> float:
+            barrier.wait()  # every worker warm
+            barrier.wait()  # the parent has set t0
+            return t0.value
+
+        def next(self) -> int:
+            with counter.get_lock():
+                k = counter.value
+                counter.value += 1
+            return k
 
     def run(i: int) -> None:
+        lats, errors = body(i, Sync())
+        if out is not None:
+            out.put((lats, errors))
+        else:
+            results.append((lats, errors))
+
+    if fork:
+        workers = [ctx.Process(target=run, args=(i,)) for i in range(n)]
+    else:
+        workers = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for w in workers:
+        w.start()
+    barrier.wait()
+    t0.value = time.perf_counter() + 0.05  # CLOCK_MONOTONIC: the same clock in every process
+    barrier.wait()
+    if out is not None:
+        results = [out.get() for _ in workers]
+    for w in workers:
+        w.join()
+    return [x for lats, _ in results for x in lats], sum(e for _, e in results), t0.value, time.perf_counter()
+
+
+def _attempt(name: str, op, errors: list[int]) -> bool:
+    try:
+        op()
+    except Exception as exc:  # noqa: BLE001
+        errors[0] += 1
+        if errors[0] == 1:
+            print(f"  {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def closed_loop(name: str, workers: int, seconds: float, make_worker) -> Result:
+    """Each worker runs ``op()`` (from ``make_worker(i)`` → (op, close)) until the deadline; the
+    clock starts once every worker is warm (connection open, one op done)."""
+
+    def body(i: int, sync) -> tuple[list[float], int]:
         op, close = make_worker(i)
+        lats: list[float] = []
+        errors = [0]
         try:
             op()  # warm-up
-            barrier.wait()
-            go.wait()
-            end = box["end"]
-            while True:
-                t = time.perf_counter()
-                if t >= end:
-                    break
-                try:
-                    op()
-                except Exception as exc:  # noqa: BLE001
-                    errors[i] += 1
-                    if errors[i] == 1:
-                        print(f"  {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                    continue
-                lats[i].append(time.perf_counter() - t)
+            end = sync.ready() + seconds
+            while (t := time.perf_counter()) < end:
+                if _attempt(name, op, errors):
+                    lats.append(time.perf_counter() - t)
         finally:
             close()
+        return lats, errors[0]
 
-    ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for t in ts:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    box["end"] = start + seconds
-    go.set()
-    for t in ts:
-        t.join()
-    return Result(name, [x for part in lats for x in part], time.perf_counter() - start, sum(errors))
+    lats, errors, start, _ = _run(workers, body)
+    return Result(name, lats, seconds, errors)
 
 
-def open_loop(name: str, threads: int, seconds: float, rate: float, make_worker) -> Result:
+def open_loop(name: str, workers: int, seconds: float, rate: float, make_worker) -> Result:
     """Arrivals every 1/rate s; a free worker takes the next arrival, waits for its scheduled
     moment and runs it; latency = completion − scheduled arrival (queueing included)."""
     total = int(seconds * rate)
-    lats: list[list[float]] = [[] for _ in range(threads)]
-    errors = [0] * threads
-    lock = threading.Lock()
-    counter = itertools.count()
-    barrier = threading.Barrier(threads + 1)
-    go = threading.Event()
-    box = {}
 
-    def run(i: int) -> None:
+    def body(i: int, sync) -> tuple[list[float], int]:
         op, close = make_worker(i)
+        lats: list[float] = []
+        errors = [0]
         try:
             op()  # warm-up
-            barrier.wait()
-            go.wait()
-            t0 = box["t0"]
-            while True:
-                with lock:
-                    k = next(counter)
-                if k >= total:
-                    break
+            t0 = sync.ready()
+            while (k := sync.next()) < total:
                 scheduled = t0 + k / rate
-                delay = scheduled - time.perf_counter()
-                if delay > 0:
+                if (delay := scheduled - time.perf_counter()) > 0:
                     time.sleep(delay)
-                try:
-                    op()
-                except Exception as exc:  # noqa: BLE001
-                    errors[i] += 1
-                    if errors[i] == 1:
-                        print(f"  {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                    continue
-                lats[i].append(time.perf_counter() - scheduled)
+                if _attempt(name, op, errors):
+                    lats.append(time.perf_counter() - scheduled)
         finally:
             close()
+        return lats, errors[0]
 
-    ts = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for t in ts:
-        t.start()
-    barrier.wait()
-    box["t0"] = time.perf_counter() + 0.05
-    go.set()
-    for t in ts:
-        t.join()
-    elapsed = time.perf_counter() - box["t0"]
-    return Result(name, [x for part in lats for x in part], elapsed, sum(errors), offered=rate)
+    lats, errors, start, end = _run(workers, body)
+    return Result(name, lats, end - start, errors, offered=rate)
 
 
 # --- submission -------------------------------------------------------------------------------
@@ -743,16 +789,22 @@ class OtherAppsReceiversOff:
 
 
 def bare_receive_worker(db_url: str, world: World, run_id: str, now_fn):
-    """The rows ``dossier_receive`` writes, by hand, in one transaction (psycopg): the code
-    counter upsert (per prefix and day, as the service), INSERT dossier … RETURNING id, INSERT
-    of the component rows, INSERT of the action row; COMMIT."""
+    """The rows ``dossier_receive`` writes, by hand (psycopg), in one transaction: the code
+    counter upsert (per prefix and day, as the service), INSERT dossier … RETURNING id, the
+    component rows (one INSERT), the rollup rows (one upsert of the day and month rows) and the
+    dossier's rollup state, the action row; COMMIT; then, as the notification's after-commit
+    hook, the task row of the queue. Values come from the product's pure functions (the
+    worktime engine for the due moments, ``rollups.state_from_values`` for the counters), the
+    SQL is written out here."""
     import secrets
+    import uuid
 
     import psycopg
     from psycopg.types.json import Jsonb
 
     from motcua.dossiers.codes import reception_day
     from motcua.dossiers.models import Dossier
+    from motcua.indicators import rollups
 
     fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
     columns = [f.column for f in fields]
@@ -767,68 +819,50 @@ def bare_receive_worker(db_url: str, world: World, run_id: str, now_fn):
         f"INSERT INTO dossiers_dossier ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
         "RETURNING id"
     )
-    insert_c = (
-        "INSERT INTO dossiers_dossiercomponent (dossier_id, component_id, name, originals, copies, file) "
-        "VALUES (%s, %s, %s, 1, 0, NULL)"
-    )
+    insert_c = "INSERT INTO dossiers_dossiercomponent (dossier_id, component_id, name, originals, copies, file) VALUES "
     insert_a = (
         "INSERT INTO dossiers_dossieraction (dossier_id, action, actor_id, actor_role, unit_id, at, from_status, "
         "to_status, step, reason, payload, idempotency_key) VALUES (%s, 'receive', %s, 'receiving_officer', %s, %s, "
         "'', 'received', 1, '', %s, NULL)"
     )
+    state_cols = rollups._STATE_COLUMNS
+    insert_state = (
+        f"INSERT INTO indicators_dossierrollupstate ({', '.join(state_cols)}) "
+        f"VALUES ({', '.join(['%s'] * len(state_cols))})"
+    )
+    task_cols = (
+        "id, status, args_kwargs, priority, task_path, queue_name, backend_name, run_after, enqueued_at, "
+        "exception_class_path, traceback, worker_ids"
+    )
+    insert_task = (
+        f"INSERT INTO django_tasks_database_dbtaskresult ({task_cols}) "
+        "VALUES (%s, 'READY', %s, 0, 'motcua.feedback.tasks.deliver_notification', 'bare', 'default', %s, %s, "
+        "'', '', '[]')"
+    )
+    version_flags = {
+        c.version_id: (c.version.paper_result_required, c.version.fee_bearing) for c in world.cases
+    }
 
     def make(i: int):
         rng = random.Random(f"{run_id}-bare-{i}")
         conn = psycopg.connect(db_url)
-        from motcua.worktime.engine import add_time
 
         def op():
             case, channel, centre, resolver, unit = world.pick(rng)
             at = now_fn()
-            _legal, applied = case.limits("online" if channel == "online" else "direct")
-            due = add_time(at, applied.value, applied.unit, world.calendar, world.hours)
-            step = world.first_step.get(case.pk)
-            step_due = (
-                add_time(at, step.budget_value, step.budget_unit, world.calendar, world.hours)
-                if step
-                else None
-            )
             app = applicant(rng, unit)
             # A prefix of its own per resolving agency (as the service's), so counters don't mix.
             prefix, day = f"BARE{run_id}.{resolver.pk}", reception_day(at)
-            row = {
-                "procedure_version_id": case.version_id,
-                "case_id": case.pk,
-                "lookup_secret": secrets.token_hex(4).upper(),
-                "limit_value": applied.value,
-                "limit_unit": str(applied.unit),
-                "hours_profile": world.hours_profile,
-                "hours_windows": world.hours_windows,
-                "supplement_policy": "restart",
-                "law_framework": "2025",
-                "applicant_type": "citizen",
-                "applicant_name": app["name"],
-                "id_kind": "cccd",
-                "id_number": app["id_number"],
-                "birth_date": app["birth_date"],
-                "sex": app["sex"],
-                "phone": app["phone"],
-                "address": app["address"],
-                "address_unit_id": unit.pk,
-                "channel": channel,
-                "receiving_unit_id": centre.pk,
-                "resolving_agency_id": resolver.pk,
-                "status": "received",
-                "submitted_at": at,
-                "received_at": at,
-                "due_at": due,
-                "original_due_at": due,
-                "current_step": 1,
-                "step_due_at": step_due,
-                "is_online": channel == "online",
-                "created_at": at,
-                "updated_at": at,
-            }
+            row = base_row(world, case, channel, centre, resolver, unit, app, at, at)
+            paper, fee = version_flags[case.version_id]
+            row.update(
+                lookup_secret=secrets.token_hex(4).upper(),
+                status="received",
+                paper_result_required=paper,
+                fee_bearing=fee,
+                created_at=at,
+                updated_at=at,
+            )
             papers = world.components.get(case.pk, ())
             with conn.transaction():
                 with conn.cursor() as cur:
@@ -841,9 +875,25 @@ def bare_receive_worker(db_url: str, world: World, run_id: str, now_fn):
                     ]
                     cur.execute(insert_d, values)
                     (pk,) = cur.fetchone()
-                    for comp_id, name in papers:
-                        cur.execute(insert_c, (pk, comp_id, name))
+                    if papers:
+                        params = [v for comp_id, name in papers for v in (pk, comp_id, name)]
+                        cur.execute(insert_c + ", ".join(["(%s, %s, %s, 1, 0, NULL)"] * len(papers)), params)
+                    row["id"] = pk
+                    state = rollups.state_from_values(
+                        tuple(row.get(f, defaults.get(f)) for f in rollups.FIELDS), {}
+                    )
+                    acc: dict = {}
+                    rollups.add_contribution(acc, state)
+                    items = sorted(acc.items())
+                    cur.execute(
+                        rollups._upsert_sql(len(items)), [v for key, counts in items for v in (*key, *counts)]
+                    )
+                    cur.execute(insert_state, [getattr(state, c) for c in state_cols])
                     cur.execute(insert_a, (pk, world.officer.pk, centre.pk, at, Jsonb({})))
+            with conn.cursor() as cur:  # after commit, autocommit: the notification's queue row
+                args = {"args": ["dossier_action", pk, "sms"], "kwargs": {}}
+                cur.execute(insert_task, (uuid.uuid4(), Jsonb(args), at, at))
+                conn.commit()
 
         return op, conn.close
 
@@ -879,6 +929,7 @@ def bare_lookup_worker(
     with_history: bool,
     run_id: str,
     sql: str = "SELECT * FROM dossiers_dossier WHERE code = %s",
+    history_sql: str = "SELECT * FROM dossiers_dossieraction WHERE dossier_id = %s ORDER BY at, id",
 ):
     import psycopg
 
@@ -892,10 +943,7 @@ def bare_lookup_worker(
                 row = cur.fetchone()
                 assert row is not None
                 if with_history:
-                    cur.execute(
-                        "SELECT * FROM dossiers_dossieraction WHERE dossier_id = %s ORDER BY at, id",
-                        (row[0],),
-                    )
+                    cur.execute(history_sql, (row[0],))
                     assert cur.fetchall()
 
         return op, conn.close
@@ -916,6 +964,23 @@ def service_lookup_sql(code: str) -> str:
     assert sql.count(f"'{code}'") == 1, sql
     connection.close()
     return sql.replace(f"'{code}'", "%s")
+
+
+def service_history_sql(code: str) -> str:
+    """The SQL that ``dossier_history_list(d)`` sends (actions with actor and unit), with the
+    dossier id as its one parameter."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.dossiers.selectors import dossier_by_code, dossier_history_list
+
+    d = dossier_by_code(code)
+    with CaptureQueriesContext(connection) as ctx:
+        dossier_history_list(d)
+    sql = ctx.captured_queries[-1]["sql"].replace("%", "%%")
+    assert sql.count(f" = {d.pk} ") + sql.count(f" = {d.pk})") == 1, sql
+    connection.close()
+    return sql.replace(f" = {d.pk} ", " = %s ").replace(f" = {d.pk})", " = %s)")
 
 
 def lookup_variants(db_url: str, codes: list[str], seconds: float) -> list[Result]:
@@ -991,7 +1056,13 @@ def main() -> None:
         "--open-seconds", type=float, default=None, help="open-loop phase (default 1.5 × seconds)"
     )
     parser.add_argument("--rate", type=float, default=50, help="open-loop arrivals per second")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", "--threads", dest="workers", type=int, default=4)
+    parser.add_argument(
+        "--mode",
+        choices=["process", "thread"],
+        default="process",
+        help="workers as forked processes (default, as a WSGI server's) or as threads of one process",
+    )
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument(
         "--prepared",
@@ -1086,10 +1157,14 @@ def main() -> None:
     def now_fn():
         return timezone.now()
 
-    th, secs = args.threads, args.seconds
+    WORKERS["mode"] = args.mode
+    th, secs = args.workers, args.seconds
     open_secs = args.open_seconds or secs * 1.5
     results = []
-    print(f"phase: submission open loop {args.rate:.0f}/s for {open_secs:.0f} s, {th} threads", flush=True)
+    print(
+        f"phase: submission open loop {args.rate:.0f}/s for {open_secs:.0f} s, {th} {args.mode} workers",
+        flush=True,
+    )
     results.append(
         open_loop(
             "`dossier_receive` open loop",
@@ -1099,7 +1174,10 @@ def main() -> None:
             service_receive_worker(world_ids, run_id + "o"),
         )
     )
-    print(f"phase: submission closed loop, {th} threads × {secs:.0f} s (service, then bare)", flush=True)
+    print(
+        f"phase: submission closed loop, {th} {args.mode} workers × {secs:.0f} s (service, then bare)",
+        flush=True,
+    )
     svc = closed_loop(
         "`dossier_receive` closed loop", th, secs, service_receive_worker(world_ids, run_id + "c")
     )
@@ -1117,7 +1195,7 @@ def main() -> None:
             service_receive_worker(world_ids, run_id + "a"),
         )
     results += [svc, alone, bare]
-    print(f"phase: look-up closed loop, {th} threads × {secs:.0f} s × 5", flush=True)
+    print(f"phase: look-up closed loop, {th} {args.mode} workers × {secs:.0f} s × 6", flush=True)
     same_sql = service_lookup_sql(codes[0])
     l1 = closed_loop("`dossier_by_code`", th, secs, service_lookup_worker(codes, False, run_id))
     b1 = closed_loop(
@@ -1138,12 +1216,29 @@ def main() -> None:
     b2 = closed_loop(
         "bare SELECT by code + actions", th, secs, bare_lookup_worker(args.db_url, codes, True, run_id)
     )
-    results += [l1, b1, b1s, l2, b2]
+    b2s = closed_loop(
+        "bare: the two SQL statements the service sends (same rows and joins)",
+        th,
+        secs,
+        bare_lookup_worker(
+            args.db_url, codes, True, run_id, sql=same_sql, history_sql=service_history_sql(codes[0])
+        ),
+    )
+    results += [l1, b1, b1s, l2, b2, b2s]
     variants = lookup_variants(args.db_url, codes, secs / 2) if args.variants else []
 
-    # The bare rows are not dossiers of the system: remove them (the service's stay, as real ones).
+    # The bare rows are not dossiers of the system: take them out of the rollups (their stored
+    # states are subtracted), then remove them (the service's stay, as real ones).
     import psycopg
+    from django.db import transaction
 
+    from motcua.indicators.rollups import rollup_forget
+
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT id FROM dossiers_dossier WHERE code LIKE 'BARE-%%'")
+            rollup_forget([r[0] for r in cur.fetchall()])
+    connection.close()
     with psycopg.connect(args.db_url) as conn:
         for table in ("dossiers_dossieraction", "dossiers_dossiercomponent"):
             conn.execute(
@@ -1151,6 +1246,7 @@ def main() -> None:
             )
         conn.execute("DELETE FROM dossiers_dossier WHERE code LIKE 'BARE-%%'")
         conn.execute("DELETE FROM dossiers_dossiercodecounter WHERE prefix LIKE 'BARE%%'")
+        conn.execute("DELETE FROM django_tasks_database_dbtaskresult WHERE queue_name = 'bare'")
 
     import subprocess
 
@@ -1169,7 +1265,7 @@ def main() -> None:
     if args.prepared:
         print("MOTCUA_DB_PREPARE_THRESHOLD=5 (OPTIONS server_side_binding=True, prepare_threshold=5)")
     print(
-        f"{n_dossiers:,} dossiers, {n_actions:,} actions on PostgreSQL; {th} threads; "
+        f"{n_dossiers:,} dossiers, {n_actions:,} actions on PostgreSQL; {th} workers ({args.mode}); "
         f"python {platform.python_version()}, {os.cpu_count()} cores"
     )
     print("| Measured | Offered | Ops | Rate /s | p50 ms | p95 ms | p99 ms | Errors |")
@@ -1193,6 +1289,7 @@ def main() -> None:
         ("dossier_by_code vs one-table SELECT *", l1, b1),
         ("dossier_by_code vs the same SQL", l1, b1s),
         ("dossier_by_code + history vs SELECT * + actions", l2, b2),
+        ("dossier_by_code + history vs the same SQL", l2, b2s),
     ):
         r = s.rate / b.rate
         p = pct([x * 1000 for x in s.lat], 95)

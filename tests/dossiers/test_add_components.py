@@ -10,7 +10,8 @@ from django.db.models import Sum
 from motcua.catalog.models import Component
 from motcua.dossiers.lifecycle import LifecycleError
 from motcua.dossiers.models import Dossier, DossierComponent, Status
-from motcua.dossiers.services import dossier_add_components, dossier_attach_file, dossier_receive
+from motcua.dossiers.papers import dossier_add_components, dossier_attach_file
+from motcua.dossiers.services import dossier_receive
 from motcua.indicators.models import COUNTERS, Grain, Rollup
 from motcua.indicators.rollups import rollup_rebuild
 

@@ -8,7 +8,7 @@ one by one, each with its own ``Idempotency-Key``, so a large scan never makes t
 request fail or time out, and a retried upload never makes a second file.
 
 When papers may be added — from the lifecycle table (``dossiers/lifecycle.py``), as data in
-:data:`motcua.dossiers.services.PAPER_RULES`:
+:data:`motcua.dossiers.papers.PAPER_RULES`:
 
 * ``submitted`` (online, waiting for acceptance) and ``supplement_at_reception`` (the counter or
   the online check asked for more papers, Mẫu 02): the applicant or a receiving officer;
@@ -30,7 +30,7 @@ would need a new action type outside the lifecycle table, so an upload is record
 ``DossierComponent`` row (and the application log, without personal data). The idempotency key
 is kept in the stored file's name (``…-k<hash>.<ext>``), the only place the current models allow.
 
-The write is :func:`motcua.dossiers.services.dossier_attach_file` (one transaction, the dossier
+The write is :func:`motcua.dossiers.papers.dossier_attach_file` (one transaction, the dossier
 row locked, the status rule, the key check, the ``digitized`` fact recomputed); this module
 checks the request and the file's content and maps the service's refusals to HTTP statuses.
 """
@@ -50,7 +50,7 @@ from pydantic import Field
 from motcua.api.errors import ApiError, Conflict, ErrorOut, Forbidden, NotFound, Unprocessable
 from motcua.backoffice.uploads import check_scan, max_upload_bytes, sniff_file
 from motcua.catalog.models import Component
-from motcua.dossiers import services
+from motcua.dossiers import papers, services
 from motcua.dossiers.lifecycle import LifecycleError
 from motcua.dossiers.models import Dossier, DossierComponent
 from motcua.dossiers.selectors import actor_roles_for, dossier_by_code
@@ -101,7 +101,7 @@ class UploadOut(DossierFileOut):
     sha256: str
 
 
-# --- the write: motcua.dossiers.services.dossier_attach_file ---------------------------------
+# --- the write: motcua.dossiers.papers.dossier_attach_file ---------------------------------
 
 # LifecycleError code of the service → (API error, the request field it is about).
 _SERVICE_ERRORS: dict[str, tuple[type[ApiError], str | None]] = {
@@ -135,7 +135,7 @@ def _stored_sha256(row: DossierComponent) -> str | None:
 
 def _check_may_add(*, dossier: Dossier, user) -> None:
     try:
-        services.papers_check_allowed(dossier=dossier, roles=actor_roles_for(user, dossier))
+        papers.papers_check_allowed(dossier=dossier, roles=actor_roles_for(user, dossier))
     except LifecycleError as exc:
         raise _api_error(exc) from None
 
@@ -275,7 +275,7 @@ def upload_file(
         )
     # Refuse early, before checking the file, when the status or the role does not allow it
     # (unless this is a retry of an upload that was allowed).
-    if key is None or services.dossier_paper_by_key(dossier=dossier, key=key) is None:
+    if key is None or papers.dossier_paper_by_key(dossier=dossier, key=key) is None:
         _check_may_add(dossier=dossier, user=user)
     try:
         mime = check_scan(file)
@@ -293,7 +293,7 @@ def upload_file(
             ) from None
         raise Unprocessable("The file is empty.", message_vi, field="file", code="file_empty") from None
     try:
-        row, created = services.dossier_attach_file(
+        row, created = papers.dossier_attach_file(
             dossier=dossier,
             file=file,
             roles=actor_roles_for(user, dossier),

@@ -24,8 +24,9 @@ from motcua.backoffice.uploads import check_scan
 from motcua.catalog.models import Component, ProcedureCase, ProcedureVersion
 from motcua.dossiers.lifecycle import APPLICANT, TABLE, LifecycleError
 from motcua.dossiers.models import Dossier, DossierAction, Status
+from motcua.dossiers.papers import dossier_add_components
 from motcua.dossiers.selectors import resolving_agency_for
-from motcua.dossiers.services import dossier_act, dossier_add_components, dossier_submit_online
+from motcua.dossiers.services import dossier_act, dossier_submit_online
 from motcua.org.models import AdministrativeUnit, Agency
 
 from .models import ApplicationDraft, DraftFile

@@ -182,7 +182,7 @@ TASKS = {
     "default": {
         "BACKEND": env(
             "MOTCUA_TASKS_BACKEND",
-            "django_tasks_db.DatabaseBackend",
+            "motcua.taskqueue.DatabaseBackend",
             "Task backend (Django Tasks API). Tests use django_tasks.backends.immediate.ImmediateBackend.",
         ),
         "QUEUES": ["default"],

@@ -154,7 +154,7 @@ def test_retries_stop_after_the_configured_attempts(world, settings, django_capt
 def test_with_the_database_queue_a_retry_is_deferred_with_backoff(world, settings):
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = {"default": {"BACKEND": "motcua.taskqueue.DatabaseBackend", "QUEUES": ["default"]}}
     settings.EMAIL_BACKEND = FLAKY
     settings.MOTCUA_NOTIFY_RETRY_SECONDS = 60
     backends.reset(failures=1)

@@ -44,7 +44,7 @@ from motcua.worktime.selectors import (
 )
 
 from .facts import dossier_outcomes
-from .fastinsert import CompiledInsert
+from motcua.fastinsert import CompiledInsert
 from .lifecycle import (
     APPLICANT,
     NEW,

@@ -9,7 +9,7 @@ order — ``pre_save``, the related objects' ids, each field's ``pre_save(add=Tr
 with ``created=True`` — with the SQL text kept. Models it cannot serve exactly (multi-table
 inheritance, columns returned by the database other than the key, fields with their own SQL
 placeholder) are refused when the inserter is built, so a later model change fails loudly in
-the tests instead of writing a different row. ``tests/dossiers/test_fastinsert.py`` compares the
+the tests instead of writing a different row. ``tests/test_fastinsert.py`` compares the
 rows and the signals with ``save()``.
 """
 
@@ -22,8 +22,12 @@ from django.db.models.signals import post_save, pre_save
 class CompiledInsert:
     def __init__(self, model) -> None:
         meta = model._meta
-        if meta.parents or meta.proxy or [f.attname for f in meta.db_returning_fields] != [meta.pk.attname]:
-            raise TypeError(f"{model.__name__}: not a plain model with a database-generated key only")
+        # A key the database generates (returned by the INSERT), or one the instance carries (a
+        # UUID default); no other column may come back from the database.
+        self.generated_key = meta.auto_field is not None
+        returned = [f.attname for f in meta.db_returning_fields]
+        if meta.parents or meta.proxy or returned != ([meta.pk.attname] if self.generated_key else []):
+            raise TypeError(f"{model.__name__}: not a plain model (one table, only its key generated)")
         self.model = model
         self.fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
         if any(hasattr(f, "get_placeholder") for f in self.fields):
@@ -40,8 +44,9 @@ class CompiledInsert:
                 f"INSERT INTO {table} ({', '.join(qn(f.column) for f in self.fields)}) "
                 f"VALUES {', '.join([one] * rows)}"
             )
-            returning = connection.features.can_return_rows_from_bulk_insert or (
-                rows == 1 and connection.features.can_return_columns_from_insert
+            returning = self.generated_key and (
+                connection.features.can_return_rows_from_bulk_insert
+                or (rows == 1 and connection.features.can_return_columns_from_insert)
             )
             if returning:
                 sql += f" RETURNING {table}.{qn(meta.pk.column)}"
@@ -55,12 +60,11 @@ class CompiledInsert:
             return objs
         meta = self.model._meta
         for obj in objs:
-            if type(obj) is not self.model or not obj._state.adding or obj.pk is not None:
-                raise ValueError("CompiledInsert takes new, unsaved instances of its own model")
+            self._check_new(obj)
             obj._prepare_related_fields_for_save(operation_name="bulk_create")
         connection = connections[using]
         sql, returning = self._statement(connection, len(objs))
-        if not returning:  # a backend without RETURNING on multi-row inserts: one row at a time
+        if self.generated_key and not returning:  # no RETURNING on multi-row inserts: one at a time
             return [self._insert_row(obj, connection, using) for obj in objs]
         params = [
             f.get_db_prep_save(f.pre_save(obj, True), connection=connection)
@@ -69,18 +73,22 @@ class CompiledInsert:
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            ids = [row[0] for row in cursor.fetchall()]
+            ids = [row[0] for row in cursor.fetchall()] if returning else [obj.pk for obj in objs]
         for obj, pk in zip(objs, ids, strict=True):
             setattr(obj, meta.pk.attname, pk)
             obj._state.adding = False
             obj._state.db = using
         return objs
 
+    def _check_new(self, obj) -> None:
+        """A new instance of the model: unsaved, with no key when the database makes it."""
+        if type(obj) is not self.model or not obj._state.adding or (obj.pk is not None) == self.generated_key:
+            raise ValueError("CompiledInsert takes new, unsaved instances of its own model")
+
     def insert(self, obj, using: str = "default"):
         """Insert ``obj`` (a new instance of the model) as ``obj.save()`` would; returns it."""
         model = self.model
-        if type(obj) is not model or not obj._state.adding or obj.pk is not None:
-            raise ValueError("CompiledInsert takes a new, unsaved instance of its own model")
+        self._check_new(obj)
         pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
         obj._prepare_related_fields_for_save(operation_name="save")
         self._insert_row(obj, connections[using], using)
@@ -95,8 +103,10 @@ class CompiledInsert:
             cursor.execute(sql, params)
             if returning:
                 pk = cursor.fetchone()[0]
-            else:
+            elif self.generated_key:
                 pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
+            else:
+                pk = obj.pk
         setattr(obj, meta.pk.attname, pk)
         obj._state.adding = False
         obj._state.db = using

@@ -5,10 +5,9 @@ from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save, pre_save
 from django.forms.models import model_to_dict
 
-from motcua.dossiers.fastinsert import CompiledInsert
 from motcua.dossiers.models import Dossier, DossierAction, PersonalDataAccess
-
-from .factories import MONDAY, DossierFactory
+from motcua.fastinsert import CompiledInsert
+from tests.dossiers.factories import MONDAY, DossierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +125,33 @@ def test_insert_many_writes_what_bulk_create_writes(count, tmp_path, settings):
             ra.pop("file").split("/")[-1][:2] == rb.pop("file").split("/")[-1][:2]
         )  # stored, names may differ
         assert ra == rb
+
+
+@pytest.mark.parametrize("delay", [False, True])
+def test_the_task_queue_writes_the_library_s_row(settings, delay):
+    """motcua.taskqueue.DatabaseBackend writes the DBTaskResult row that django-tasks-db writes."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.feedback.tasks import deliver_notification
+
+    settings.TASKS = {
+        "default": {"BACKEND": "motcua.taskqueue.DatabaseBackend", "QUEUES": ["default"]},
+        "library": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+    }
+    when = timezone.now() + dt.timedelta(minutes=5)
+    results = []
+    for alias in ("default", "library"):
+        t = deliver_notification.using(backend=alias)
+        if delay:
+            t = t.using(run_after=when)
+        results.append(t.enqueue("dossier_action", 42, "sms"))
+    ours, theirs = (DBTaskResult.objects.get(pk=r.id) for r in results)
+    skip = {"id", "enqueued_at", "backend_name"}
+    assert {k: v for k, v in model_to_dict(ours).items() if k not in skip} == {
+        k: v for k, v in model_to_dict(theirs).items() if k not in skip
+    }
+    assert (ours.backend_name, theirs.backend_name) == ("default", "library")
+    assert results[0].status == results[1].status and results[0].args == ["dossier_action", 42, "sms"]

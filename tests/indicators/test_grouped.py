@@ -184,12 +184,14 @@ def test_query_counts_do_not_grow_with_units_or_months(province, scopes):
     assert len(many) > 100
     n_few = count_queries(rank_units, few, "2025-Q3", profile)
     n_many = count_queries(rank_units, many, "2025-Q3", profile)
-    assert n_few == n_many <= 8  # with the working calendar (cached by a running server)
+    # With the working calendar (cached by a running server) and the "open at the end" history
+    # apart (selectors.before_sums, one more query for whole-month periods).
+    assert n_few == n_many <= 9
     commune = next(s for s in scopes if s.kind == COMMUNE)
     for scope in (PROVINCE_SCOPE, commune):
         three = count_queries(trend, scope, parse_period("2025-Q1"), profile)  # 3 months
         twelve = count_queries(trend, scope, parse_period("2025-09"), profile)  # 12 months
-        assert three == twelve <= 6
+        assert three == twelve <= 7  # +1: the "open at the end" history apart
 
 
 def test_grouped_reports_mix_periods(province, scopes):

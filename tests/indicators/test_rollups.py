@@ -401,3 +401,97 @@ def test_a_full_history_through_the_services_stays_equal(world):
     assert_same_counts(world)
     state = DossierRollupState.objects.get()
     assert state.finished_day == d.finished_at.astimezone(TZ).date()
+
+
+# --- "Open at the period end" apart (selectors.before_sums) ----------------------------------
+
+BEFORE_COLUMNS = ("received", "open_stop", "oot_start", "oot_stop", "oot_orig_start", "oot_orig_stop")
+
+
+def _random_rollups(seed: int) -> None:
+    """Day and month rows over eight months for a few buckets, with random counters (the month
+    rows need not be the sums of the day rows: before_sums must read each row exactly where
+    ``days_q`` says)."""
+    import random
+
+    rnd = random.Random(seed)
+    rows = {}
+    for day in (dt.date(2024, 11, 1) + dt.timedelta(days=i) for i in range(0, 240, 3)):
+        for grain, d in (("D", day), ("M", day.replace(day=1))):
+            for _ in range(2):
+                bucket = (grain, d, rnd.randint(1, 3), rnd.randint(1, 3), rnd.randint(1, 4))
+                rows[bucket] = {c: rnd.randint(-5, 20) for c in BEFORE_COLUMNS}
+    Rollup.objects.bulk_create(
+        Rollup(
+            grain=g,
+            day=d,
+            receiving_unit_id=ru,
+            resolving_agency_id=ra,
+            procedure_version_id=v,
+            channel="x",
+            **c,
+        )
+        for (g, d, ru, ra, v), c in rows.items()
+    )
+
+
+def _nonzero(sums: dict) -> dict:
+    return {key: s for key, s in sums.items() if any(s.values())}
+
+
+@pytest.mark.parametrize(
+    "ends",
+    [
+        ["2025-04-01"],  # one whole-month end
+        ["2025-03-17"],  # inside a month: the month rows before it and its day rows
+        ["2025-01-01", "2025-02-11", "2025-06-01", "2025-06-30"],  # a filtered sum per end month
+        [f"2025-{m:02d}-01" for m in range(1, 7)] + ["2025-05-09", "2024-12-02"],  # cumulated by month
+    ],
+)
+@pytest.mark.parametrize("group_by", [(), ("receiving_unit", "resolving_agency"), ("procedure_version_id",)])
+def test_before_sums_equal_the_rows_before_each_end(db, ends, group_by):
+    from motcua.indicators.selectors import before_sums, rollup_columns
+
+    _random_rollups(len(ends) + len(group_by))
+    ends = [dt.date.fromisoformat(e) for e in ends]
+    rows = Rollup.objects.filter(receiving_unit_id__in=[1, 2]) if group_by else Rollup.objects.all()
+    for profile in PROFILES:
+        columns = rollup_columns(profile)[1]
+        got = before_sums(rows, ends, profile, group_by=group_by)
+        assert set(got) == set(ends)
+        for end in ends:
+            expected: dict = {}
+            for r in rows.filter(days_q(None, end)).values():
+                key = tuple(r[g if g.endswith("_id") else f"{g}_id"] for g in group_by)
+                sums = expected.setdefault(key, dict.fromkeys(columns, 0))
+                for k, col in columns.items():
+                    sums[k] += r[col]
+            assert expected, "the data must reach every end"
+            assert _nonzero(got[end]) == _nonzero(expected)
+            if not group_by:
+                assert got[end][()] == expected[()]
+
+
+def test_month_open_index_on_postgresql(db):
+    """Migration 0004 creates the partial covering index that makes "open at the end" an
+    index-only scan, with every column before_sums reads for either profile."""
+    from django.db import connection
+
+    from motcua.indicators.selectors import rollup_columns
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (SQLite has no INCLUDE)")
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'indicators_rollup'"
+            " AND indexname = 'indicators_rollup_month_open'"
+        )
+        found = cur.fetchall()
+    assert len(found) == 1
+    definition = found[0][0]
+    assert "(day) INCLUDE (" in definition and "WHERE ((grain)::text = 'M'::text)" in definition
+    included = definition.split("INCLUDE (")[1].split(")")[0].split(", ")
+    read = {"receiving_unit_id", "resolving_agency_id", "procedure_version_id"}
+    for profile in PROFILES:
+        read |= set(rollup_columns(profile)[1].values())
+    assert read <= set(included)

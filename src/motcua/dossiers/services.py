@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from motcua.catalog.models import Component, ProcedureCase, WorkflowStep
+from motcua.fastinsert import CompiledInsert
 from motcua.org.models import Agency
 from motcua.worktime.engine import (
     DEFAULT_HOURS,
@@ -44,7 +45,6 @@ from motcua.worktime.selectors import (
 )
 
 from .facts import dossier_outcomes
-from motcua.fastinsert import CompiledInsert
 from .lifecycle import (
     APPLICANT,
     NEW,

@@ -6,14 +6,16 @@ scan of the rollup history per unit and per month. Here the same counts come fro
 
 * the ranking (:func:`scope_reports`, :func:`grouped_reports` for several periods at once — the
   dashboard adds its scope and the same period a year earlier): one query over the rollup rows of
-  the periods and before their ends grouped by (receiving unit, resolving agency), one over the
-  periods' rows grouped by (receiving unit, resolving agency, procedure) for the per-procedure
-  flags, the agency tree, the procedure versions in force with their conditions and their
-  agencies, and for the province the publication decisions — each row then goes to every scope
+  the periods grouped by (receiving unit, resolving agency), "open at each period end" over the
+  rows before the ends grouped the same way (:func:`selectors.before_sums`: an index-only scan of
+  the month rows on PostgreSQL, plus the day rows of a partial month), one over the periods' rows
+  grouped by (receiving unit, resolving agency, procedure) for the per-procedure flags, the agency
+  tree, the procedure versions in force with their conditions and their agencies, and for the
+  province the publication decisions — each row then goes to every scope
   it belongs to, in Python, with the membership rules of :meth:`selectors.Scope.dossier_q` and
   ``version_q`` (a row counts once per scope);
-* the trend (:func:`trend_reports`): the month rows of the scope grouped by month (the sums of
-  each month, and "open at the end of month m" cumulated over the months before), the
+* the trend (:func:`trend_reports`): the month rows of the months grouped by month, "open at the
+  end of month m" (:func:`selectors.before_sums`: the history grouped by month, cumulated), the
   per-procedure flags grouped by month, the versions valid in any of the months and, for the
   province, the decisions signed in them.
 
@@ -42,8 +44,10 @@ from .profiles import AGENCY, COMMUNE, ONE_STOP, PROVINCE, Profile
 from .selectors import (
     Scope,
     _publication_counts,
+    _rollup_rows,
     _versions,
     assemble_counts,
+    before_sums,
     catalog_pairs,
     catalog_q,
     indicator_report,
@@ -63,13 +67,20 @@ VERSION_FLAGS = ("online", "fee", "complete", "citizens")
 # ------------------------------------------------------------------------------------------------
 
 
-def _sum_aggregates(profile: Profile, inside: Q | None, before: Q | None, tag: str = "") -> tuple[list, dict]:
-    """The count names (inside, then before) and their ``Sum`` aggregates (named ``s<tag>_…``)."""
-    inside_sums, before_sums, _ = rollup_columns(profile)
-    names = [*inside_sums, *before_sums]
-    agg = {f"s{tag}_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
-    agg.update({f"s{tag}_{k}": Sum(col, filter=before) for k, col in before_sums.items()})
-    return names, agg
+def _sum_aggregates(profile: Profile, inside: Q | None = None, tag: str = "") -> tuple[list, dict]:
+    """The names of the period's own counts and their ``Sum`` aggregates (named ``s<tag>_…``);
+    "open at the end" comes apart, from :func:`selectors.before_sums`."""
+    inside_sums, _, _ = rollup_columns(profile)
+    return list(inside_sums), {f"s{tag}_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
+
+
+def _before_total(sums: dict[tuple, dict[str, int]], keys, profile: Profile) -> dict[str, int]:
+    """The "open at the end" sums of :func:`selectors.before_sums` over the groups ``keys``."""
+    total = dict.fromkeys(rollup_columns(profile)[1], 0)
+    for key in keys & sums.keys():
+        for k, v in sums[key].items():
+            total[k] += v
+    return total
 
 
 def _set_aggregates(profile: Profile, inside: Q | None = None, tag: str = "") -> tuple[dict, Q]:
@@ -215,7 +226,7 @@ class _Agencies:
 
 def scope_reports(scopes: list[Scope], period: Period, profile: Profile) -> list[dict]:
     """:func:`selectors.indicator_report` of each scope for ``period``, in the order of
-    ``scopes``, from a fixed number of queries (at most eight), whatever the number of scopes."""
+    ``scopes``, from a fixed number of queries (at most nine), whatever the number of scopes."""
     return grouped_reports([(s, period) for s in scopes], profile)
 
 
@@ -237,22 +248,23 @@ def grouped_reports(wanted: list[tuple[Scope, Period]], profile: Profile) -> lis
         rows = rows.filter(
             Q(receiving_unit__in=sorted(receiving)) | Q(resolving_agency__in=sorted(resolving))
         )
-    scan, sets_scan, agg, set_agg, having = Q(), Q(), {}, {}, Q()
-    for i, period in enumerate(periods):
-        end = period.last + dt.timedelta(days=1)
-        inside, before = rollups.days_q(period.first, end), rollups.days_q(None, end)
-        names, more = _sum_aggregates(profile, inside, before, str(i))
+    scan, agg, set_agg, having = Q(), {}, {}, Q()
+    ends = [p.last + dt.timedelta(days=1) for p in periods]
+    for i, (period, end) in enumerate(zip(periods, ends, strict=True)):
+        inside = rollups.days_q(period.first, end)
+        names, more = _sum_aggregates(profile, inside, str(i))
         more_sets, more_having = _set_aggregates(profile, inside, str(i))
-        scan, sets_scan, having = scan | inside | before, sets_scan | inside, having | more_having
+        scan, having = scan | inside, having | more_having
         agg.update(more)
         set_agg.update(more_sets)
-    pairs: dict[tuple[int, int], dict] = {}
-    for row in rows.filter(scan).values("receiving_unit", "resolving_agency").annotate(**agg).order_by():
-        pairs[(row["receiving_unit"], row["resolving_agency"])] = row
+    group = ("receiving_unit", "resolving_agency")
+    own = {(r[group[0]], r[group[1]]): r for r in rows.filter(scan).values(*group).annotate(**agg).order_by()}
+    before = before_sums(rows, ends, profile, group_by=group)
+    pairs = own.keys() | {key for per_end in before.values() for key in per_end}
     pair_sets: dict[tuple[int, int], list[dict[str, set[int]]]] = {}
     for row in (
-        rows.filter(sets_scan)
-        .values("receiving_unit", "resolving_agency", "procedure_version__procedure_id")
+        rows.filter(scan)
+        .values(*group, "procedure_version__procedure_id")
         .annotate(**set_agg)
         .filter(having)
         .order_by()
@@ -281,7 +293,9 @@ def grouped_reports(wanted: list[tuple[Scope, Period]], profile: Profile) -> lis
                 keys = {k for ru in m[0] for k in by_ru.get(ru, ())}
                 keys_of[scope] = keys.union(k for ra in m[1] for k in by_ra.get(ra, ()))
         keys, i = keys_of[scope], periods.index(period)
-        c = dict(zip(names, _add((_vector(pairs[k], names, str(i)) for k in keys), len(names)), strict=True))
+        vectors = (_vector(own[k], names, str(i)) for k in keys & own.keys())
+        c = dict(zip(names, _add(vectors, len(names)), strict=True))
+        c.update(_before_total(before[ends[i]], keys, profile))
         sets = {f: set() for f in SET_FLAGS}
         for k in keys & pair_sets.keys():
             for f, procs in pair_sets[k][i].items():
@@ -347,7 +361,7 @@ def trend_reports(
     scope: Scope, months: list[Period], profile: Profile, *, procedure: str | None = None
 ) -> list[dict]:
     """:func:`selectors.indicator_report` of ``scope`` for each of ``months`` (whole calendar
-    months, in order), from a fixed number of queries (at most six), whatever their number."""
+    months, in order), from a fixed number of queries (at most seven), whatever their number."""
     if not months:
         return []
     for before, m in zip([None, *months], months, strict=False):
@@ -359,19 +373,16 @@ def trend_reports(
         return [indicator_report(scope, m, profile, procedure=procedure) for m in months]
     first, end = months[0].first, months[-1].last + dt.timedelta(days=1)
     # Whole months: the month rows alone cover them (rollups.days_q).
-    rows = Rollup.objects.filter(grain=Grain.MONTH, day__lt=end).filter(scope.dossier_q())
-    if procedure:
-        rows = rows.filter(procedure_version__procedure__code=procedure)
-    names, agg = _sum_aggregates(profile, None, None)
+    scoped = _rollup_rows(scope, procedure)
+    rows = scoped.filter(grain=Grain.MONTH, day__gte=first, day__lt=end)
+    names, agg = _sum_aggregates(profile)
     by_month = {r["day"]: _vector(r, names) for r in rows.values("day").annotate(**agg).order_by()}
+    ends = [m.last + dt.timedelta(days=1) for m in months]
+    before = before_sums(scoped, ends, profile)
     set_agg, having = _set_aggregates(profile)
     month_sets: dict[dt.date, dict[str, set[int]]] = defaultdict(lambda: {f: set() for f in SET_FLAGS})
     for r in (
-        rows.filter(day__gte=first)
-        .values("day", "procedure_version__procedure_id")
-        .annotate(**set_agg)
-        .filter(having)
-        .order_by()
+        rows.values("day", "procedure_version__procedure_id").annotate(**set_agg).filter(having).order_by()
     ):
         for f in SET_FLAGS:
             if r[f"p_{f}"]:
@@ -392,15 +403,10 @@ def trend_reports(
     if scope.kind == PROVINCE:
         signed, calendar = publication_decisions(first, months[-1].last, procedure), get_calendar()
 
-    n_inside = len(rollup_columns(profile)[0])
-    history = sorted(by_month.items())
-    reports, i, prefix = [], 0, [0] * len(names)
-    for m in months:
-        while i < len(history) and history[i][0] <= m.last:  # month rows start on the 1st
-            prefix = _add((prefix, history[i][1]), len(names))
-            i += 1
-        own = by_month.get(m.first, (0,) * len(names))
-        c = dict(zip(names, [*own[:n_inside], *prefix[n_inside:]], strict=True))
+    reports = []
+    for m, m_end in zip(months, ends, strict=True):
+        c = dict(zip(names, by_month.get(m.first, (0,) * len(names)), strict=True))
+        c.update(before[m_end][()])
         sets = month_sets.get(m.first) or {f: set() for f in SET_FLAGS}
         catalog = _VersionSet.of(r for r in version_rows if _in_force(r, m.last)).pairs(sets)
         publication = None

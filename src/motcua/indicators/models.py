@@ -50,7 +50,14 @@ class Grain(models.TextChoices):
 
 
 class Rollup(models.Model):
-    """Số liệu tổng hợp theo ngày/tháng: counts of dossiers per bucket (no personal data)."""
+    """Số liệu tổng hợp theo ngày/tháng: counts of dossiers per bucket (no personal data).
+
+    On PostgreSQL, migration 0004 adds the partial covering index ``indicators_rollup_month_open``
+    on ``(day) INCLUDE (the bucket's unit/agency/version ids and the "open at the end" counters)
+    WHERE grain = 'M'``: the prefix sums of ``selectors.before_sums`` read the whole history of
+    month rows as an index-only scan. It is not declared in ``Meta.indexes`` (SQLite has no
+    ``INCLUDE``), so Django does not know it: keep the migration's column list in step with
+    ``selectors.rollup_columns`` ("before")."""
 
     grain = models.CharField("mức tổng hợp", max_length=1, choices=Grain.choices)
     day = models.DateField("ngày (đầu tháng với mức tháng)")

@@ -50,7 +50,7 @@ from motcua.org.selectors import agencies_in_subtree
 from motcua.worktime.selectors import get_calendar
 
 from . import engine, rollups
-from .models import Rollup
+from .models import Grain, Rollup
 from .periods import Period, parse_period
 from .profiles import AGENCY, COMMUNE, ONE_STOP, PROVINCE, Profile, get_profile
 
@@ -85,11 +85,12 @@ class Scope:
         if self.kind == ONE_STOP:
             return Q(receiving_unit__in=subtree)
         if self.kind == COMMUNE:
-            unit = self.agency.admin_unit_id
+            # Sub-queries, not joins: the rollup sums stay index-only scans (rollups "before").
+            in_unit = Agency.objects.filter(admin_unit_id=self.agency.admin_unit_id).values("pk")
             return (
                 Q(resolving_agency__in=subtree)
-                | Q(resolving_agency__admin_unit_id=unit)
-                | Q(receiving_unit__admin_unit_id=unit)
+                | Q(resolving_agency__in=in_unit)
+                | Q(receiving_unit__in=in_unit)
             )
         return Q(resolving_agency__in=subtree)
 
@@ -268,53 +269,135 @@ def _dossier_pairs(c: dict) -> dict:
     }
 
 
+def _rollup_rows(scope: Scope, procedure: str | None):
+    """The scope's rollup rows (``procedure``: of that procedure's versions), filtered by
+    sub-queries only, so that :func:`before_sums` stays an index-only scan."""
+    rows = Rollup.objects.filter(scope.dossier_q())
+    if procedure:
+        versions = ProcedureVersion.objects.filter(procedure__code=procedure).values("pk")
+        rows = rows.filter(procedure_version__in=versions)
+    return rows
+
+
 def _rollup_dossier_counts(
     scope: Scope, period: Period, profile: Profile, procedure: str | None
 ) -> tuple[dict, dict[str, set[int]]]:
     """The same counts as :func:`_dossier_counts`, summed from the rollup rows, and the
     procedures with an online / paid / synced / citizen-data dossier received in the period
-    (for the catalogue counts): one query grouped by procedure."""
+    (for the catalogue counts): one query over the period's rows grouped by procedure, and the
+    "open at the end" history of :func:`before_sums`."""
     first, end = period.first, period.last + dt.timedelta(days=1)
-    inside = rollups.days_q(first, end)
-    before = rollups.days_q(None, end)  # every day before the period end: "open at the end"
-    # Only the rows of the period or before its end (the index on grain, day).
-    qs = Rollup.objects.filter(inside | before).filter(scope.dossier_q())
-    if procedure:
-        qs = qs.filter(procedure_version__procedure__code=procedure)
-    inside_sums, before_sums, set_sums = rollup_columns(profile)
-    agg = {f"s_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
-    agg.update({f"s_{k}": Sum(col, filter=before) for k, col in before_sums.items()})
-    agg.update({f"p_{k}": Sum(col, filter=inside) for k, col in set_sums.items()})
-    c = dict.fromkeys([*inside_sums, *before_sums], 0)
+    rows = _rollup_rows(scope, procedure)
+    inside_sums, _, set_sums = rollup_columns(profile)
+    agg = {f"s_{k}": Sum(col) for k, col in inside_sums.items()}
+    agg.update({f"p_{k}": Sum(col) for k, col in set_sums.items()})
+    c = dict.fromkeys(inside_sums, 0)
     sets: dict[str, set[int]] = {k: set() for k in set_sums}
-    rows = qs.values("procedure_version__procedure_id").annotate(**agg).order_by()
-    for row in rows:
+    grouped = rows.filter(rollups.days_q(first, end)).values("procedure_version__procedure_id")
+    for row in grouped.annotate(**agg).order_by():
         for k in c:
             c[k] += row[f"s_{k}"] or 0
         for k in sets:
             if row[f"p_{k}"]:
                 sets[k].add(row["procedure_version__procedure_id"])
+    c.update(before_sums(rows, [end], profile)[end][()])
     return rollup_pairs(c), sets
 
 
 def rollup_pairs_by_version(scope: Scope, period: Period, profile: Profile) -> dict[int, dict]:
-    """The dossier indicator pairs per procedure version (rollups; one query grouped by version):
-    what :func:`_rollup_dossier_counts` sums, kept apart for the worst-procedures list."""
+    """The dossier indicator pairs per procedure version (rollups; one query over the period's
+    rows grouped by version, and :func:`before_sums` by version): what
+    :func:`_rollup_dossier_counts` sums, kept apart for the worst-procedures list."""
     first, end = period.first, period.last + dt.timedelta(days=1)
-    inside = rollups.days_q(first, end)
-    before = rollups.days_q(None, end)
-    inside_sums, before_sums, _ = rollup_columns(profile)
-    agg = {f"s_{k}": Sum(col, filter=inside) for k, col in inside_sums.items()}
-    agg.update({f"s_{k}": Sum(col, filter=before) for k, col in before_sums.items()})
-    rows = (
-        Rollup.objects.filter(inside | before)
-        .filter(scope.dossier_q())
+    rows = _rollup_rows(scope, None)
+    inside_sums, before_columns, _ = rollup_columns(profile)
+    agg = {f"s_{k}": Sum(col) for k, col in inside_sums.items()}
+    inside = {
+        r["procedure_version_id"]: {k: r[f"s_{k}"] or 0 for k in inside_sums}
+        for r in rows.filter(rollups.days_q(first, end))
         .values("procedure_version_id")
         .annotate(**agg)
         .order_by()
-    )
-    keys = [*inside_sums, *before_sums]
-    return {r["procedure_version_id"]: rollup_pairs({k: r[f"s_{k}"] or 0 for k in keys}) for r in rows}
+    }
+    before = before_sums(rows, [end], profile, group_by=("procedure_version_id",))[end]
+    zero_inside, zero_before = dict.fromkeys(inside_sums, 0), dict.fromkeys(before_columns, 0)
+    return {
+        version: rollup_pairs({**inside.get(version, zero_inside), **before.get((version,), zero_before)})
+        for version in inside.keys() | {key[0] for key in before}
+    }
+
+
+# Above this many distinct end months, :func:`before_sums` groups the month rows by month and
+# cumulates them in Python (the trend) rather than one filtered sum per end (the ranking).
+_FILTERED_ENDS = 4
+
+
+def before_sums(
+    rows, ends: list[dt.date], profile: Profile, group_by: tuple[str, ...] = ()
+) -> dict[dt.date, dict[tuple, dict[str, int]]]:
+    """The "open at the period end" sums for each of ``ends``: per group key (the values of
+    ``group_by``), the sums of the "before" counters of :func:`rollup_columns` over every rollup row of ``rows``
+    before the end — the rows of :func:`rollups.days_q` ``(None, end)``.
+
+    Apart from the period's own sums, and in at most two queries whatever the number of ends or
+    groups: the month rows before the ends' months, which reference only the day, the grouping
+    columns and the before counters, so that PostgreSQL reads them from the partial covering
+    index ``indicators_rollup_month_open`` (migration 0004, an index-only scan) rather than the
+    whole history of the wide table; and, only for an end inside a month, the day rows of that
+    month before it (a few days). ``rows`` must filter by plain columns or ``IN`` sub-queries
+    (:func:`_rollup_rows`): a join would read the table. A group with no row before an end is
+    absent from that end's map or zero there; without ``group_by``, the only key is ``()``."""
+    _, columns, _ = rollup_columns(profile)
+    ends = sorted(set(ends))
+    out: dict[dt.date, dict[tuple, dict[str, int]]] = {end: {} for end in ends}
+    if not ends:
+        return out
+
+    def add(end: dt.date, key: tuple, row: dict, tag: str) -> None:
+        sums = out[end].setdefault(key, dict.fromkeys(columns, 0))
+        for k in columns:
+            sums[k] += row[f"{k}{tag}"] or 0
+
+    def grouped(qs, agg: dict):
+        if not group_by:
+            return [{**qs.aggregate(**agg)}]
+        return qs.values(*group_by).annotate(**agg).order_by()
+
+    months = sorted({end.replace(day=1) for end in ends})
+    month_rows = rows.filter(grain=Grain.MONTH, day__lt=months[-1])
+    if len(months) <= _FILTERED_ENDS:
+        agg = {}
+        for i, m in enumerate(months):
+            within = None if m == months[-1] else Q(day__lt=m)
+            agg.update({f"{k}_{i}": Sum(col, filter=within) for k, col in columns.items()})
+        for row in grouped(month_rows, agg):
+            key = tuple(row[g] for g in group_by)
+            for end in ends:
+                add(end, key, row, f"_{months.index(end.replace(day=1))}")
+    else:
+        agg = {f"{k}_": Sum(col) for k, col in columns.items()}
+        for row in month_rows.values(*group_by, "day").annotate(**agg).order_by():
+            key = tuple(row[g] for g in group_by)
+            for end in ends:
+                if row["day"] < end.replace(day=1):
+                    add(end, key, row, "_")
+
+    partial = [end for end in ends if end.day != 1]
+    if partial:
+        spans = [Q(day__gte=end.replace(day=1), day__lt=end) for end in partial]
+        any_span = Q()
+        agg = {}
+        for i, span in enumerate(spans):
+            any_span |= span
+            agg.update({f"{k}_{i}": Sum(col, filter=span) for k, col in columns.items()})
+        for row in grouped(rows.filter(any_span, grain=Grain.DAY), agg):
+            key = tuple(row[g] for g in group_by)
+            for i, end in enumerate(partial):
+                add(end, key, row, f"_{i}")
+    if not group_by:
+        for end in ends:
+            out[end].setdefault((), dict.fromkeys(columns, 0))
+    return out
 
 
 def rollup_columns(profile: Profile) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:

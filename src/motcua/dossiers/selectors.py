@@ -356,12 +356,26 @@ def dossier_by_code(code: str, *, user=None) -> Dossier | None:
     if user is not None and not getattr(user, "is_authenticated", False):
         return None
     lookup = _code_lookup(temporary=code.startswith(f"{TEMPORARY_PREFIX}-"), for_user=user is not None)
-    return lookup.get(code=code, user=user.pk if user is not None else None, on=_today())
+    if user is None:
+        return lookup.get(code=code)
+    return lookup.get(code=code, user=user.pk, on=_today())
+
+
+# What a history shows of the officer who acted: the name (the rest of the account — the password
+# hash, identity number, birth date, address — is not read with every dossier page).
+_ACTOR_SHOWN = ("actor__id", "actor__username", "actor__full_name", "actor__first_name", "actor__last_name")
 
 
 def dossier_history(dossier: Dossier) -> QuerySet[DossierAction]:
     """The action log of a dossier in order (Decree 118/2025 Art. 21(3))."""
-    return DossierAction.objects.filter(dossier=dossier).select_related("actor", "unit").order_by("at", "id")
+    fields = [f.name for f in DossierAction._meta.concrete_fields]
+    unit = [f"unit__{f.name}" for f in Agency._meta.concrete_fields]
+    return (
+        DossierAction.objects.filter(dossier=dossier)
+        .select_related("actor", "unit")
+        .only(*fields, *_ACTOR_SHOWN, *unit)
+        .order_by("at", "id")
+    )
 
 
 def dossier_history_list(dossier: Dossier) -> list[DossierAction]:

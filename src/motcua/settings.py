@@ -97,9 +97,22 @@ DATABASES = {
             "production: postgres://user:password@host:5432/name (psycopg 3).",
         )
         or f"sqlite:///{DATA_DIR / 'motcua.sqlite3'}",
-        conn_max_age=env_int("MOTCUA_DB_CONN_MAX_AGE", 0, "Seconds to keep database connections open."),
     )
 }
+_postgres = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def _auto_int(name: str, on_postgres: int, help: str) -> int:
+    value = env(name, "auto", help)
+    return (on_postgres if _postgres else 0) if value == "auto" else int(value)
+
+
+DATABASES["default"]["CONN_MAX_AGE"] = _auto_int(
+    "MOTCUA_DB_CONN_MAX_AGE",
+    60,
+    "Seconds to keep database connections open; auto: 60 on PostgreSQL (prepared statements live "
+    "in a connection), 0 on SQLite.",
+)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so
@@ -108,16 +121,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-_prepare_threshold = env_int(
+_prepare_threshold = _auto_int(
     "MOTCUA_DB_PREPARE_THRESHOLD",
-    0,
+    5,
     "PostgreSQL only: executions of the same SQL after which psycopg prepares it on the server "
-    "(Django OPTIONS server_side_binding=True, prepare_threshold=N); 0 = off (Django's client-side "
-    "binding). 5 saves PostgreSQL the planning of the dossier look-up and reception statements "
-    "(docs/benchmarks.md). Pays off with persistent connections (MOTCUA_DB_CONN_MAX_AGE > 0); not "
-    "with a transaction-pooling PgBouncer.",
+    "(Django OPTIONS server_side_binding=True, prepare_threshold=N); auto: 5; 0 = off (Django's "
+    "client-side binding). Without it PostgreSQL plans the dossier look-up's joins on every call "
+    "(592 instead of 5,144 look-ups/s, docs/benchmarks.md). Not for a transaction-pooling "
+    "PgBouncer: set 0 there.",
 )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if _postgres:
     from motcua.db import widen_psycopg_query_cache
 
     widen_psycopg_query_cache()

@@ -270,23 +270,27 @@ def test_the_database_enforces_one_key_per_actor(receive, officer):
 
 
 @pytest.mark.parametrize(
-    ("url", "threshold", "expected"),
+    ("url", "threshold", "expected", "max_age"),
     [
-        ("postgres://u@127.0.0.1:5432/x", "5", {"server_side_binding": True, "prepare_threshold": 5}),
-        ("postgres://u@127.0.0.1:5432/x", "0", {}),
-        ("sqlite:////tmp/x.sqlite3", "5", None),
+        ("postgres://u@127.0.0.1:5432/x", "auto", {"server_side_binding": True, "prepare_threshold": 5}, 60),
+        ("postgres://u@127.0.0.1:5432/x", "5", {"server_side_binding": True, "prepare_threshold": 5}, 60),
+        ("postgres://u@127.0.0.1:5432/x", "0", {}, 60),
+        ("sqlite:////tmp/x.sqlite3", "auto", None, 0),
+        ("sqlite:////tmp/x.sqlite3", "5", None, 0),
     ],
 )
-def test_prepare_threshold_setting(url, threshold, expected):
+def test_prepare_threshold_setting(url, threshold, expected, max_age):
+    """PostgreSQL prepares repeated statements and keeps connections by default (auto)."""
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'motcua.settings'; "
-        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
-        "print({k: o[k] for k in ('server_side_binding', 'prepare_threshold') if k in o} "
-        "if 'postgresql' in settings.DATABASES['default']['ENGINE'] else None)"
+        "from django.conf import settings; d = settings.DATABASES['default']; o = d.get('OPTIONS', {}); "
+        "print(({k: o[k] for k in ('server_side_binding', 'prepare_threshold') if k in o} "
+        "if 'postgresql' in d['ENGINE'] else None), d['CONN_MAX_AGE'])"
     )
     env = {**os.environ, "DATABASE_URL": url, "MOTCUA_DB_PREPARE_THRESHOLD": threshold}
+    env.pop("MOTCUA_DB_CONN_MAX_AGE", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == repr(expected)
+    assert out.stdout.strip() == f"{expected!r} {max_age}"
 
 
 def test_history_list_is_the_history_in_one_query(receive, officer):

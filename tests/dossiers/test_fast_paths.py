@@ -413,3 +413,27 @@ def test_first_resolving_agency_is_the_first_candidate_in_every_shape(db):
         "000.00.11.H12",
     }
     assert None in seen  # the commune without agencies, the version without any
+
+
+def test_the_look_up_without_query_logging_reads_the_same(receive, officer):
+    """Without CaptureQueriesContext or DEBUG, the compiled look-up runs on the driver's cursor;
+    it must give what the logged path (Django's cursor wrapper) gives, and wrap errors alike."""
+    from django.db import DatabaseError
+
+    from motcua.dossiers.selectors import CompiledLookup, dossier_history_list
+
+    d = receive()
+    assert not connection.queries_logged
+    quiet, quiet_history = dossier_by_code(d.code), dossier_history_list(d)
+    with CaptureQueriesContext(connection) as queries:
+        logged, logged_history = dossier_by_code(d.code), dossier_history_list(d)
+    assert len(queries) == 2
+    _same_instance(quiet, logged)
+    for a, b in zip(quiet_history, logged_history, strict=True):
+        _same_instance(a, b)
+        assert a.actor == b.actor and a.unit == b.unit
+    assert dossier_by_code("KHONG-CO") is None
+    broken = CompiledLookup(Dossier.objects.filter(code="dossier-code-placeholder-5b0c9e"), binds={"code"})
+    broken.sql = broken.sql.replace("dossiers_dossier", "no_such_table", 1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        broken.get(code="x")

@@ -217,12 +217,25 @@ class CompiledLookup:
 
         connection = connections[self.db]
         params = [values[name] if name != "const" else const for name, const in self.slots]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            if one:
-                row = cursor.fetchone()
-                return [] if row is None else [self._instance(row, connection)]
-            return [self._instance(row, connection) for row in cursor.fetchall()]
+        if connection.queries_logged or connection.execute_wrappers:
+            # Debug logging, CaptureQueriesContext, execute wrappers: Django's cursor wrapper.
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, params)
+                rows = [cursor.fetchone()] if one else cursor.fetchall()
+        else:
+            # What CursorWrapper.execute does when nothing logs or wraps it: the connection's own
+            # checks, then the driver's cursor (Django's create_cursor: its time-zone loader).
+            connection.close_if_health_check_failed()
+            connection.ensure_connection()
+            connection.validate_no_broken_transaction()
+            with connection.wrap_database_errors:
+                cursor = connection.create_cursor()
+                try:
+                    cursor.execute(self.sql, params)
+                    rows = [cursor.fetchone()] if one else cursor.fetchall()
+                finally:
+                    cursor.close()
+        return [self._instance(row, connection) for row in rows if row is not None]
 
     def get(self, **values):
         """The first row's instance, or None."""

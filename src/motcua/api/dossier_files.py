@@ -37,7 +37,6 @@ checks the request and the file's content and maps the service's refusals to HTT
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -114,23 +113,6 @@ _SERVICE_ERRORS: dict[str, tuple[type[ApiError], str | None]] = {
 def _api_error(exc: LifecycleError) -> ApiError:
     kind, field = _SERVICE_ERRORS.get(exc.code, (Unprocessable, exc.field))
     return kind(exc.message_en, exc.message_vi, field=field, code=exc.code)
-
-
-def _sha256(f) -> str:
-    digest = hashlib.sha256()
-    f.seek(0)
-    for chunk in iter(lambda: f.read(1024 * 1024), b""):
-        digest.update(chunk)
-    f.seek(0)
-    return digest.hexdigest()
-
-
-def _stored_sha256(row: DossierComponent) -> str | None:
-    try:
-        with row.file.open("rb") as f:
-            return _sha256(f)
-    except OSError:
-        return None
 
 
 def _check_may_add(*, dossier: Dossier, user) -> None:
@@ -311,7 +293,12 @@ def upload_file(
             "dossier %s: paper %s file attached by user %s", dossier.pk, row.pk, getattr(user, "pk", None)
         )
     row = DossierComponent.objects.select_related("component").get(pk=row.pk)
-    body = {**_row(dossier, row), "mime": mime, "size": row.file.size, "sha256": _stored_sha256(row) or ""}
+    body = {
+        **_row(dossier, row),
+        "mime": mime,
+        "size": row.file.size,
+        "sha256": papers.stored_sha256(row) or "",
+    }
     return HttpStatus(201 if created else 200, body)
 
 

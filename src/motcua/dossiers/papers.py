@@ -209,7 +209,8 @@ def _sha256(f) -> str:
     return digest.hexdigest()
 
 
-def _stored_sha256(row: DossierComponent) -> str | None:
+def stored_sha256(row: DossierComponent) -> str | None:
+    """The SHA-256 of a stored paper's file, or None when it cannot be read."""
     try:
         with row.file.open("rb") as f:
             return _sha256(f)
@@ -255,7 +256,7 @@ def dossier_attach_file(
         earlier = dossier_paper_by_key(dossier=locked, key=idempotency_key)
         if earlier is not None:
             same_paper = earlier.component_id == (component.pk if component else None)
-            if not same_paper or _stored_sha256(earlier) != _sha256(file):
+            if not same_paper or stored_sha256(earlier) != _sha256(file):
                 raise _err(
                     "idempotency_key_reused",
                     "Khóa chống gửi lặp này đã được dùng cho một tệp khác của hồ sơ; hãy dùng khóa mới.",

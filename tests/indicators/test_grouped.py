@@ -255,3 +255,16 @@ def test_worst_procedures_from_rollups_equal_the_dossier_query(province, scopes,
             assert rolled == facts, (scope.label, indicator)
             seen += len(rolled)
     assert seen > 0  # not vacuous: some procedures have dossiers left out
+
+
+@pytest.mark.parametrize("label", ["2025-Q3", "2025-11"])
+def test_grouped_counts_equal_the_counts_of_each_scope(province, scopes, label):
+    from motcua.indicators.grouped import grouped_counts
+    from motcua.indicators.selectors import indicator_counts
+
+    profile = get_profile("dvcqg-2026", extension_due="original")
+    period = parse_period(label)
+    checked = sample(scopes, province)
+    got = grouped_counts([(s, period) for s in checked], profile)
+    assert got == [indicator_counts(s, period, profile) for s in checked]
+    assert any((c.get("ON_TIME") or {}).get("denominator") for c in got)

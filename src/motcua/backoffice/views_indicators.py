@@ -29,7 +29,7 @@ from motcua.indicators.drilldown import (
 )
 from motcua.indicators.periods import MONTH, QUARTER, RANGE, YEAR, PeriodError, parse_period
 from motcua.indicators.profiles import DEFAULT_PROFILE, get_profile
-from motcua.indicators.selectors import ScopeError, indicator_counts, resolve_scope
+from motcua.indicators.selectors import ScopeError, resolve_scope
 
 PAGE_SIZE = 50
 CHART_UNITS = 10  # a long ranking's chart: the first and the last ten units
@@ -278,9 +278,13 @@ def group_detail(request, code: str):
     g = next(x for x in report["groups"] if x["code"] == code)
     annotate_drills(g)
     drills = [i.code for i in group.indicators if i.code in DRILLS]
+    from motcua.indicators.grouped import grouped_counts
+
     units = []
-    for unit in ranking_scopes(scope, access) if not procedure else []:
-        counts = indicator_counts(unit, period, profile)
+    unit_scopes = ranking_scopes(scope, access) if not procedure else []
+    # One scan of the rollups for every unit (as the dashboard's ranking), not a report each.
+    unit_counts = grouped_counts([(u, period) for u in unit_scopes], profile)
+    for unit, counts in zip(unit_scopes, unit_counts, strict=True):
         cells = []
         for ind in drills:
             c = counts.get(ind) or {}

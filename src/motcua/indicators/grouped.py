@@ -50,6 +50,7 @@ from .selectors import (
     before_sums,
     catalog_pairs,
     catalog_q,
+    indicator_counts,
     indicator_report,
     publication_decisions,
     report_from_counts,
@@ -234,10 +235,21 @@ def grouped_reports(wanted: list[tuple[Scope, Period]], profile: Profile) -> lis
     """:func:`selectors.indicator_report` of each ``(scope, period)``, in order: one scan of the
     rollup rows for all of them (the dashboard: the units of the ranking, the scope itself and
     the same period a year earlier), plus a few queries per distinct period."""
+    if rollups.current_source() == "facts":
+        return [indicator_report(s, p, profile) for s, p in wanted]
+    return [
+        report_from_counts(scope, period, profile, counts)
+        for (scope, period), counts in zip(wanted, grouped_counts(wanted, profile), strict=True)
+    ]
+
+
+def grouped_counts(wanted: list[tuple[Scope, Period]], profile: Profile) -> list[dict]:
+    """:func:`selectors.indicator_counts` of each ``(scope, period)``, in order, computed as
+    :func:`grouped_reports` computes them (the group pages list each unit's numerators)."""
     if not wanted:
         return []
     if rollups.current_source() == "facts":
-        return [indicator_report(s, p, profile) for s, p in wanted]
+        return [indicator_counts(s, p, profile) for s, p in wanted]
     periods = list(dict.fromkeys(p for _, p in wanted))
     tree = _Agencies()
     members = {scope: tree.members(scope) for scope, _ in wanted}
@@ -283,7 +295,7 @@ def grouped_reports(wanted: list[tuple[Scope, Period]], profile: Profile) -> lis
     catalogs = {p: _Catalog(p, tree, [s for s, q in wanted if q == p]) for p in periods}
     publication: dict[Period, dict] = {}
     keys_of: dict[Scope, set] = {}
-    reports = []
+    out = []
     for scope, period in wanted:
         if scope not in keys_of:
             m = members[scope]
@@ -302,16 +314,17 @@ def grouped_reports(wanted: list[tuple[Scope, Period]], profile: Profile) -> lis
                 sets[f] |= procs
         if scope.kind == PROVINCE and period not in publication:
             publication[period] = _publication_counts(period, None)
-        counts = assemble_counts(
-            scope,
-            period,
-            None,
-            rollup_pairs(c),
-            catalog=catalogs[period].pairs(scope, sets),
-            publication=publication.get(period),
+        out.append(
+            assemble_counts(
+                scope,
+                period,
+                None,
+                rollup_pairs(c),
+                catalog=catalogs[period].pairs(scope, sets),
+                publication=publication.get(period),
+            )
         )
-        reports.append(report_from_counts(scope, period, profile, counts))
-    return reports
+    return out
 
 
 class _Catalog:

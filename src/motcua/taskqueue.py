@@ -10,22 +10,25 @@ the library's. ``tests/test_fastinsert.py`` compares the rows of both backends.
 
 from __future__ import annotations
 
+import functools
+
 from django_tasks_db.backend import DatabaseBackend as LibraryDatabaseBackend
 from django_tasks_db.compat import normalize_json
 
 from motcua.fastinsert import CompiledInsert
 
-_inserts: dict[type, CompiledInsert] = {}
+
+@functools.cache
+def _insert() -> CompiledInsert:
+    from django_tasks_db.models import DBTaskResult  # the app registry must be ready
+
+    return CompiledInsert(DBTaskResult)
 
 
 class DatabaseBackend(LibraryDatabaseBackend):
     def _task_to_db_task(self, task, args, kwargs):
-        from django_tasks_db.models import DBTaskResult
-
-        insert = _inserts.get(DBTaskResult)
-        if insert is None:
-            insert = _inserts[DBTaskResult] = CompiledInsert(DBTaskResult)
-        row = DBTaskResult(
+        insert = _insert()
+        row = insert.model(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
             priority=task.priority,

@@ -46,6 +46,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
+from motcua.api.dossiers import IDEMPOTENCY_HEADER, idempotency_key
 from motcua.api.errors import ApiError, Conflict, ErrorOut, Forbidden, NotFound, Unprocessable
 from motcua.backoffice.uploads import check_scan, max_upload_bytes, sniff_file
 from motcua.catalog.models import Component
@@ -58,8 +59,6 @@ logger = logging.getLogger(__name__)
 
 router = Router(tags=["dossiers"])  # the API's default authentication applies
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 100
 MAX_REFERENCE_LENGTH = 60
 
 ERRORS = {
@@ -157,20 +156,6 @@ def _row(dossier: Dossier, row: DossierComponent) -> dict:
     }
 
 
-def _idempotency_key(request) -> str | None:
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is None:
-        return None
-    key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
-        raise Unprocessable(
-            f"{IDEMPOTENCY_HEADER} must be 1–{MAX_KEY_LENGTH} characters.",
-            f"{IDEMPOTENCY_HEADER} phải có 1–{MAX_KEY_LENGTH} ký tự.",
-            field=IDEMPOTENCY_HEADER,
-        )
-    return key
-
-
 @router.get(
     "/{code}/files",
     response={200: list[DossierFileOut], **ERRORS},
@@ -215,7 +200,7 @@ def upload_file(
     copies: Form[int] = 0,
 ):
     user = request.auth
-    key = _idempotency_key(request)
+    key = idempotency_key(request)
     dossier = _visible(code, user)
     name = (name or "").strip()
     if len(name) > 2000 or "\x00" in name:

@@ -304,7 +304,8 @@ def get_dossier(request, code: str):
 # --- creation ------------------------------------------------------------------------------
 
 
-def _idempotency_key(request) -> str | None:
+def idempotency_key(request) -> str | None:
+    """The request's ``Idempotency-Key`` header, checked (None when absent)."""
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         return None
@@ -507,7 +508,7 @@ def _applicant(body: DossierCreateIn) -> tuple[dict, AdministrativeUnit | None]:
 )
 def create_dossier(request, body: DossierCreateIn):
     user = request.auth
-    key = _idempotency_key(request)
+    key = idempotency_key(request)
     fingerprint = _fingerprint(body)
     if key and (earlier := services.creation_by_key(key, user)) is not None:
         _check_replay(earlier, user, fingerprint)
@@ -603,7 +604,7 @@ def perform_action(request, code: str, action: str, body: ActionIn):
             field="action",
             code="unknown_action",
         )
-    key = _idempotency_key(request)
+    key = idempotency_key(request)
     dossier = _visible(code, user)
     try:
         logged = services.dossier_act(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
+from motcua.errors import ServiceError
 from motcua.org.models import StaffAssignment
 
 from .models import NATIONAL_STATUS, Status
@@ -264,23 +265,8 @@ ACTION_LABELS = {
 }
 
 
-class LifecycleError(Exception):
+class LifecycleError(ServiceError):
     """A refused action, with a stable code and messages in Vietnamese and English."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str, field: str | None = None) -> None:
-        super().__init__(message_en)
-        self.code = code
-        self.message_vi = message_vi
-        self.message_en = message_en
-        self.field = field
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {
-            "code": self.code,
-            "message": self.message_en,
-            "message_vi": self.message_vi,
-            "field": self.field,
-        }
 
 
 class ConcurrencyError(LifecycleError):

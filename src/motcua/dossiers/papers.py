@@ -19,10 +19,7 @@ from motcua.catalog.models import Component
 from .lifecycle import APPLICANT, RECEIVING, LifecycleError
 from .models import Dossier, DossierComponent, Status
 
-
-def _err(code: str, vi: str, en: str, field: str | None = None) -> LifecycleError:
-    return LifecycleError(code, vi, en, field)
-
+_err = LifecycleError  # (code, message_vi, message_en, field): the refusals below
 
 # ---------------------------------------------------------------------------------------------
 # Papers added to an existing dossier (a supplement, the counter scanner, the portal sync)

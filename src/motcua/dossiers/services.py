@@ -102,9 +102,7 @@ _FK_APPLICANT_FIELDS = frozenset({"address_unit", "applicant_user"})
 _DOSSIER_FIELD_NAMES = frozenset(f.name for f in Dossier._meta.concrete_fields)
 
 
-def _err(code: str, vi: str, en: str, field: str | None = None) -> LifecycleError:
-    return LifecycleError(code, vi, en, field)
-
+_err = LifecycleError  # (code, message_vi, message_en, field): the refusals below
 
 # ---------------------------------------------------------------------------------------------
 # Snapshot and clock helpers

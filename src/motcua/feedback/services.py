@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import TERMINAL_STATUSES, Dossier, Status
+from motcua.errors import ServiceError
 from motcua.org.models import Agency, StaffAssignment
 from motcua.worktime.engine import TZ, add_time
 from motcua.worktime.selectors import get_calendar, get_working_hours
@@ -42,20 +43,8 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 _PHONE_RE = re.compile(r"^\+?[0-9 .-]{9,20}$")
 
 
-class FeedbackError(Exception):
+class FeedbackError(ServiceError):
     """A refused evaluation or petition operation (UI shows ``message_vi`` next to ``field``)."""
-
-    def __init__(self, code: str, message_vi: str, message_en: str, field: str | None = None) -> None:
-        super().__init__(message_en)
-        self.code, self.message_vi, self.message_en, self.field = code, message_vi, message_en, field
-
-    def as_dict(self) -> dict[str, str | None]:
-        return {
-            "code": self.code,
-            "message": self.message_en,
-            "message_vi": self.message_vi,
-            "field": self.field,
-        }
 
 
 def _set_dossier_facts(dossier_pk: int, **facts) -> None:

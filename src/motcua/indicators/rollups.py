@@ -493,8 +493,8 @@ def forget_stored_states() -> None:
 _UNKNOWN = object()
 
 
-@functools.lru_cache(maxsize=4)
-def _state_upsert_sql(vendor: str) -> str:
+@functools.cache
+def _state_upsert_sql() -> str:
     table = DossierRollupState._meta.db_table
     updates = ", ".join(f"{c} = excluded.{c}" for c in _STATE_COLUMNS[1:])
     return (
@@ -504,7 +504,7 @@ def _state_upsert_sql(vendor: str) -> str:
 
 
 def _write_state_rows(states: list[State]) -> None:
-    sql = _state_upsert_sql(connection.vendor)
+    sql = _state_upsert_sql()
     with connection.cursor() as cur:
         for st in states:
             cur.execute(sql, [getattr(st, c) for c in _STATE_COLUMNS])
